@@ -1,0 +1,89 @@
+using Sage.MLNet.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sage.MLNet.Modeling;
+
+/// <summary>
+/// Predicts a whole video of any length with a <see cref="SageNetwork"/> in TorchSharp: cuts it into the
+/// clips of <see cref="ClipPlan"/>, runs them in batches and averages overlapping clips per frame.
+/// This is the reference the exported ONNX graph must reproduce.
+/// </summary>
+/// <remarks>
+/// The reliability of a frame is α·N, its fusion weight relative to its clip's average frame (N frames
+/// in the clip), averaged over the clips that cover it: 1 is an average frame, 2 twice as trusted.
+/// </remarks>
+internal sealed class SageNetworkPredictor
+{
+    private readonly SageNetwork _network;
+    private readonly Device _device;
+    private readonly int _clipsPerBatch;
+
+    public SageNetworkPredictor(SageNetwork network, Device device, int clipsPerBatch = 16)
+    {
+        _network = network;
+        _device = device;
+        _clipsPerBatch = clipsPerBatch;
+    }
+
+    /// <param name="visual">frames × Dv values, frame-major</param>
+    /// <param name="audio">frames × Da values, frame-major</param>
+    /// <param name="frames">T ≥ 1</param>
+    public SagePrediction Predict(ReadOnlySpan<float> visual, ReadOnlySpan<float> audio, int frames)
+    {
+        var config = _network.Config;
+        int length = config.WindowLength, dv = config.VisualFeatureSize, da = config.AudioFeatureSize;
+        var starts = ClipPlan.Starts(frames, length, config.WindowStride);
+        var sums = new float[frames * 3];        // valence, arousal, reliability per frame
+        var counts = new int[frames];
+        _network.eval();
+        using var noGrad = no_grad();
+        for (var first = 0; first < starts.Length; first += _clipsPerBatch)
+        {
+            var batch = Math.Min(_clipsPerBatch, starts.Length - first);
+            var visualBatch = new float[batch * length * dv];
+            var audioBatch = new float[batch * length * da];
+            var maskBatch = new float[batch * length];
+            for (var b = 0; b < batch; b++)
+            {
+                var start = starts[first + b];
+                var valid = Math.Min(length, frames - start);
+                visual.Slice(start * dv, valid * dv).CopyTo(visualBatch.AsSpan(b * length * dv));
+                audio.Slice(start * da, valid * da).CopyTo(audioBatch.AsSpan(b * length * da));
+                maskBatch.AsSpan(b * length, valid).Fill(1f);
+            }
+            using var scope = NewDisposeScope();
+            var (prediction, alpha) = _network.call(
+                tensor(visualBatch, [batch, length, dv], device: _device),
+                tensor(audioBatch, [batch, length, da], device: _device),
+                tensor(maskBatch, [batch, length], device: _device));
+            var clipFrames = tensor(maskBatch, [batch, length], device: _device).sum(-1, keepdim: true);
+            var predictions = prediction.cpu().data<float>().ToArray();
+            var reliabilities = (alpha * clipFrames).cpu().data<float>().ToArray();
+            for (var b = 0; b < batch; b++)
+            {
+                var start = starts[first + b];
+                var valid = Math.Min(length, frames - start);
+                for (var j = 0; j < valid; j++)
+                {
+                    var t = start + j;
+                    var k = b * length + j;
+                    sums[3 * t] += predictions[2 * k];
+                    sums[3 * t + 1] += predictions[2 * k + 1];
+                    sums[3 * t + 2] += reliabilities[k];
+                    counts[t]++;
+                }
+            }
+        }
+        var valence = new float[frames];
+        var arousal = new float[frames];
+        var reliability = new float[frames];
+        for (var t = 0; t < frames; t++)
+        {
+            valence[t] = sums[3 * t] / counts[t];
+            arousal[t] = sums[3 * t + 1] / counts[t];
+            reliability[t] = sums[3 * t + 2] / counts[t];
+        }
+        return new SagePrediction(valence, arousal, reliability);
+    }
+}

@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sage.MLNet.Modeling;
+
+/// <summary>
+/// One residual TCN block: two dilated, non-causal Conv1d layers with ReLU and dropout, and a 1×1
+/// convolution on the skip path when the width changes.
+/// </summary>
+internal sealed class TemporalBlock : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Conv1d _conv1;
+    private readonly Conv1d _conv2;
+    private readonly Conv1d? _downsample;
+    private readonly Dropout _dropout;
+
+    public TemporalBlock(int inChannels, int outChannels, int kernelSize, int dilation, double dropout)
+        : base(nameof(TemporalBlock))
+    {
+        // "Same" padding keeps the frame count, so every frame keeps its own prediction.
+        var padding = dilation * (kernelSize - 1) / 2;
+        _conv1 = nn.Conv1d(inChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
+        _conv2 = nn.Conv1d(outChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
+        _downsample = inChannels == outChannels ? null : nn.Conv1d(inChannels, outChannels, 1);
+        _dropout = nn.Dropout(dropout);
+        RegisterComponents();
+    }
+
+    public int Dilation => (int)_conv1.dilation[0];
+
+    public Conv1d FirstConvolution => _conv1;
+
+    public Conv1d SecondConvolution => _conv2;
+
+    public Conv1d? Downsample => _downsample;
+
+    /// <param name="x">[batch, channels_in, time]</param>
+    /// <param name="mask">[batch, 1, time], 1 where a frame exists and 0 on padding</param>
+    /// <returns>[batch, channels_out, time], zero on padding</returns>
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var h = _dropout.call(nn.functional.relu(_conv1.call(x)));
+        h = _dropout.call(nn.functional.relu(_conv2.call(h)));
+        var skip = _downsample is null ? x : _downsample.call(x);
+        // Re-zero padding so that a short video padded to a full clip sees the same zeros at every level.
+        return (nn.functional.relu(h + skip) * mask).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sage.MLNet.Modeling;
+
+/// <summary>
+/// One pre-norm Transformer encoder layer: x + Attention(LayerNorm(x)), then x + FeedForward(LayerNorm(x)).
+/// Pre-norm keeps gradients well scaled without a learning-rate warm-up.
+/// </summary>
+internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly LayerNorm _attentionNorm;
+    private readonly SelfAttention _attention;
+    private readonly LayerNorm _feedForwardNorm;
+    private readonly Linear _feedForward1;
+    private readonly Linear _feedForward2;
+    private readonly Dropout _dropout;
+
+    public TransformerLayer(int width, int heads, int feedForwardSize, double dropout) : base(nameof(TransformerLayer))
+    {
+        _attentionNorm = nn.LayerNorm(width);
+        _attention = new SelfAttention(width, heads, dropout);
+        _feedForwardNorm = nn.LayerNorm(width);
+        _feedForward1 = nn.Linear(width, feedForwardSize);
+        _feedForward2 = nn.Linear(feedForwardSize, width);
+        _dropout = nn.Dropout(dropout);
+        RegisterComponents();
+    }
+
+    public LayerNorm AttentionNorm => _attentionNorm;
+
+    public SelfAttention Attention => _attention;
+
+    public LayerNorm FeedForwardNorm => _feedForwardNorm;
+
+    public Linear FeedForward1 => _feedForward1;
+
+    public Linear FeedForward2 => _feedForward2;
+
+    /// <param name="x">[batch, time, D]</param>
+    /// <param name="keyBias">[batch, 1, 1, time], 0 for frames and -inf for padding</param>
+    /// <returns>[batch, time, D]</returns>
+    public override Tensor forward(Tensor x, Tensor keyBias)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + _dropout.call(_attention.call(_attentionNorm.call(x), keyBias));
+        var ff = _feedForward2.call(_dropout.call(nn.functional.relu(_feedForward1.call(_feedForwardNorm.call(h)))));
+        return (h + _dropout.call(ff)).MoveToOuterDisposeScope();
+    }
+}

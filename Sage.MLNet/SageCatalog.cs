@@ -1,0 +1,106 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Sage.MLNet.Evaluation;
+
+namespace Sage.MLNet;
+
+/// <summary>Extension methods that add SAGE to ML.NET's catalogs.</summary>
+public static class SageCatalog
+{
+    /// <summary>Creates a <see cref="SageEstimator"/> that trains SAGE on per-frame visual and audio features.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">Column names, network sizes and training settings.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name says which.</exception>
+    public static SageEstimator Sage(this TransformsCatalog catalog, SageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        SageOptionsValidation.Validate(options);
+        return new SageEstimator(catalog, options);
+    }
+
+    /// <summary>Creates a <see cref="SageEstimator"/> with default network sizes and training settings.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="visualFeatureSize">Width Dv of one frame's visual features.</param>
+    /// <param name="audioFeatureSize">Width Da of one frame's audio features.</param>
+    /// <param name="predictedValenceColumnName">Output column of predicted valence.</param>
+    /// <param name="predictedArousalColumnName">Output column of predicted arousal.</param>
+    /// <param name="visualFeaturesColumnName">Input column of visual features, T × Dv values.</param>
+    /// <param name="audioFeaturesColumnName">Input column of audio features, T × Da values.</param>
+    /// <param name="valenceColumnName">Input column of valence labels, T values.</param>
+    /// <param name="arousalColumnName">Input column of arousal labels, T values.</param>
+    /// <param name="maxEpochs">Passes over the training data.</param>
+    /// <inheritdoc cref="Sage(TransformsCatalog, SageOptions)" path="/exception"/>
+    public static SageEstimator Sage(this TransformsCatalog catalog,
+        int visualFeatureSize,
+        int audioFeatureSize,
+        string predictedValenceColumnName = "PredictedValence",
+        string predictedArousalColumnName = "PredictedArousal",
+        string visualFeaturesColumnName = "VisualFeatures",
+        string audioFeaturesColumnName = "AudioFeatures",
+        string valenceColumnName = "Valence",
+        string arousalColumnName = "Arousal",
+        int maxEpochs = 20) =>
+        Sage(catalog, new SageOptions
+        {
+            VisualFeatureSize = visualFeatureSize,
+            AudioFeatureSize = audioFeatureSize,
+            PredictedValenceColumnName = predictedValenceColumnName,
+            PredictedArousalColumnName = predictedArousalColumnName,
+            VisualFeaturesColumnName = visualFeaturesColumnName,
+            AudioFeaturesColumnName = audioFeaturesColumnName,
+            ValenceColumnName = valenceColumnName,
+            ArousalColumnName = arousalColumnName,
+            MaxEpochs = maxEpochs,
+        });
+
+    /// <summary>
+    /// Returns the ABAW concordance of predicted against annotated valence and arousal: one CCC per
+    /// target over all annotated frames of all rows together (population moments; −5 frames left out).
+    /// </summary>
+    /// <param name="catalog">The regression catalog.</param>
+    /// <param name="data">Scored rows, such as the output of <see cref="SageTransformer.Transform(IDataView)"/>.</param>
+    /// <param name="valenceColumnName">Column of annotated valence, T values per row.</param>
+    /// <param name="arousalColumnName">Column of annotated arousal, T values per row.</param>
+    /// <param name="predictedValenceColumnName">Column of predicted valence, T values per row.</param>
+    /// <param name="predictedArousalColumnName">Column of predicted arousal, T values per row.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or is not a vector of Single.</exception>
+    /// <exception cref="InvalidDataException">A row's predictions and labels differ in length; the message names the row.</exception>
+    public static CccMetrics EvaluateCcc(this RegressionCatalog catalog, IDataView data,
+        string valenceColumnName = "Valence",
+        string arousalColumnName = "Arousal",
+        string predictedValenceColumnName = "PredictedValence",
+        string predictedArousalColumnName = "PredictedArousal")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        string[] names = [valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName];
+        string[] roles = ["valence", "arousal", "predicted valence", "predicted arousal"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            MLNet.Data.SageColumns.CheckVector(data.Schema, roles[i], names[i]);
+        }
+        var columns = names.Select(name => data.Schema[name]).ToArray();
+        using var cursor = data.GetRowCursor(columns);
+        var getters = columns.Select(column => cursor.GetGetter<VBuffer<float>>(column)).ToArray();
+        var values = new VBuffer<float>[columns.Length];
+        var evaluator = new CccEvaluator();
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            for (var i = 0; i < getters.Length; i++)
+            {
+                getters[i](ref values[i]);
+                if (values[i].Length != values[0].Length)
+                {
+                    throw new InvalidDataException(
+                        $"row {row}: column '{names[i]}' has {values[i].Length} values but column '{names[0]}' has {values[0].Length}");
+                }
+            }
+            var dense = values.Select(v => v.DenseValues().ToArray()).ToArray();
+            evaluator.AddVideo(dense[2], dense[3], dense[0], dense[1]);
+            row++;
+        }
+        return evaluator.Result;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+using Sage.MLNet.Data;
+using Sage.MLNet.Persistence;
+
+namespace Sage.MLNet;
+
+/// <summary>
+/// A trained SAGE model: predicts valence, arousal and reliability for every frame of each video row,
+/// through ONNX Runtime on the CPU or a GPU. Made by <see cref="SageEstimator.Fit(IDataView)"/>.
+/// </summary>
+/// <remarks>
+/// <para><c>mlContext.Model.Save</c> stores the ONNX graph inside the model zip; <c>mlContext.Model.Load</c>
+/// (or <see cref="SageModel.Load"/>) gives back ML.NET's own OnnxTransformer, which predicts the same
+/// values with no reference to TorchSharp or to this library. <see cref="SaveCheckpoint(string)"/> writes
+/// the TorchSharp weights beside it for fine-tuning.</para>
+/// <para>Overlapping clips are averaged per frame. Reliability is α·N, a frame's fusion weight relative to
+/// its clip's average frame (N frames in the clip), averaged over the clips that cover it.</para>
+/// <para>This object holds an ONNX Runtime session: dispose the fitted transformer when done.</para>
+/// </remarks>
+public sealed class SageTransformer : ITransformer, IDisposable
+{
+    private readonly OnnxTransformer _onnx;
+    private readonly SageOptions _options;
+    private readonly SageCheckpoint _checkpoint;
+
+    private SageTransformer(OnnxTransformer onnx, SageOptions options, SageCheckpoint checkpoint)
+    {
+        _onnx = onnx;
+        _options = options;
+        _checkpoint = checkpoint;
+    }
+
+    internal static SageTransformer Create(TransformsCatalog catalog, SageOptions options, byte[] graph, SageCheckpoint checkpoint, IDataView input)
+    {
+        var names = SageEstimator.OnnxNames(options);
+        using var graphStream = new MemoryStream(graph, writable: false);
+        var onnx = catalog.ApplyOnnxModel(
+                [names.PredictedValence, names.PredictedArousal, names.Reliability],
+                [names.VisualFeatures, names.AudioFeatures],
+                graphStream, options.GpuDeviceId, options.FallbackToCpu)
+            .Fit(input);     // a trivial estimator: Fit reads only the schema
+        return new SageTransformer(onnx, options, checkpoint);
+    }
+
+    /// <summary>Gets whether the model can score one row at a time; true, so <c>PredictionEngine</c> works.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability columns.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        SageColumns.CheckFeatures(inputSchema, _options);
+        return _onnx.GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Returns a row mapper that adds the three output columns, for one-row-at-a-time scoring.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        SageColumns.CheckFeatures(inputSchema, _options);
+        return ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
+    }
+
+    /// <summary>Scores every video row of <paramref name="input"/>, lazily, adding the three output columns.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        SageColumns.CheckFeatures(input.Schema, _options);
+        return _onnx.Transform(input);
+    }
+
+    /// <summary>Writes the TorchSharp weights and network sizes to <paramref name="path"/> (atomically), for <see cref="SageOptions.InitialCheckpoint"/>.</summary>
+    public void SaveCheckpoint(string path) => _checkpoint.Save(path);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose() => _onnx.Dispose();
+}

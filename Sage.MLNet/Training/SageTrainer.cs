@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Sage.MLNet.Data;
+using Sage.MLNet.Evaluation;
+using Sage.MLNet.Modeling;
+using Sage.MLNet.Native;
+using Sage.MLNet.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sage.MLNet.Training;
+
+/// <summary>
+/// Trains a <see cref="SageNetwork"/> on streamed clips with AdamW and the 1 − CCC loss, scores the
+/// validation videos after each epoch, keeps the best epoch's weights and stops early.
+/// </summary>
+internal sealed class SageTrainer
+{
+    private readonly SageOptions _options;
+    private readonly SageNetworkConfig _config;
+
+    public SageTrainer(SageOptions options, SageNetworkConfig config)
+    {
+        _options = options;
+        _config = config;
+    }
+
+    /// <summary>Returns the trained network, on the CPU, in evaluation mode.</summary>
+    public SageNetwork Train(IDataView trainData)
+    {
+        TorchSharpRuntime.EnsureLoaded();
+        var trainReader = new SageVideoReader(trainData, _options, withLabels: true);
+        var validationReader = _options.ValidationData is null ? null : new SageVideoReader(_options.ValidationData, _options, withLabels: true);
+        var previousThreads = get_num_threads();
+        if (_options.TrainingThreads > 0)
+        {
+            set_num_threads(_options.TrainingThreads);
+        }
+        try
+        {
+            var device = torch.device(_options.TrainingDevice);
+            manual_seed(_options.Seed);
+            var network = new SageNetwork(_config);
+            if (_options.InitialCheckpoint is not null)
+            {
+                SageCheckpoint.Load(_options.InitialCheckpoint, _config).LoadInto(network);
+            }
+            network.to(device);
+            try
+            {
+                Fit(network, device, trainReader, validationReader);
+                network.cpu();
+                network.eval();
+                return network;
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private void Fit(SageNetwork network, Device device, SageVideoReader trainReader, SageVideoReader? validationReader)
+    {
+        var random = new Random(_options.Seed);
+        var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
+        var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
+        using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var best = new BestWeights();
+        var clock = Stopwatch.StartNew();
+        var epochsWithoutGain = 0;
+        for (var epoch = 1; epoch <= _options.MaxEpochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long steps = 0, frames = 0;
+            network.train();
+            foreach (var (video, start) in shuffler.Shuffle(trainReader.Read(random), random))
+            {
+                batch.Add(video, start);
+                if (batch.IsFull)
+                {
+                    frames += Step(network, optimizer, batch, device, ref lossSum, ref steps);
+                }
+            }
+            if (batch.Count > 0)
+            {
+                frames += Step(network, optimizer, batch, device, ref lossSum, ref steps);
+            }
+            var framesPerSecond = frames / epochClock.Elapsed.TotalSeconds;
+
+            CccMetrics? validation = null;
+            var isBest = true;
+            if (validationReader is not null)
+            {
+                validation = Validate(network, device, validationReader);
+                isBest = best.Offer(network, validation.Mean);
+                epochsWithoutGain = isBest ? 0 : epochsWithoutGain + 1;
+            }
+            var trainingLoss = steps == 0 ? double.NaN : lossSum / steps;
+            _options.Progress?.Report(new SageTrainingProgress(epoch, _options.MaxEpochs, trainingLoss, validation, isBest, framesPerSecond, clock.Elapsed));
+            if (_options.EarlyStoppingPatience > 0 && epochsWithoutGain >= _options.EarlyStoppingPatience)
+            {
+                break;
+            }
+        }
+        best.Restore(network);
+    }
+
+    /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
+    private long Step(SageNetwork network, optim.Optimizer optimizer, ClipBatch batch, Device device, ref double lossSum, ref long steps)
+    {
+        _options.CancellationToken.ThrowIfCancellationRequested();
+        var frames = batch.Frames;
+        if (batch.AnnotatedFrames == 0)
+        {
+            batch.Clear();        // nothing to learn from: every frame is padding or −5
+            return frames;
+        }
+        using (var scope = NewDisposeScope())
+        {
+            int n = batch.Count, length = batch.Length;
+            var visual = HostTensor(batch.Visual, [n, length, _config.VisualFeatureSize], device);
+            var audio = HostTensor(batch.Audio, [n, length, _config.AudioFeatureSize], device);
+            var labels = HostTensor(batch.Labels, [n, length, 2], device);
+            var frameMask = HostTensor(batch.FrameMask, [n, length], device);
+            var labelMask = HostTensor(batch.LabelMask, [n, length], device);
+            optimizer.zero_grad();
+            var (prediction, _) = network.call(visual, audio, frameMask);
+            var loss = CccLoss.Compute(prediction, labels, labelMask);
+            loss.backward();
+            if (_options.GradientClipNorm > 0)
+            {
+                nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
+            }
+            optimizer.step();
+            lossSum += loss.item<float>();
+            steps++;
+        }
+        batch.Clear();
+        return frames;
+    }
+
+    private static Tensor HostTensor(float[] buffer, long[] shape, Device device)
+    {
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        var values = count == buffer.Length ? buffer : buffer[..(int)count];
+        return tensor(values, shape, device: device);
+    }
+
+    private static CccMetrics Validate(SageNetwork network, Device device, SageVideoReader reader)
+    {
+        var predictor = new SageNetworkPredictor(network, device);
+        var evaluator = new CccEvaluator();
+        foreach (var video in reader.Read())
+        {
+            var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
+            evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
+        }
+        network.train();
+        return evaluator.Result;
+    }
+}
