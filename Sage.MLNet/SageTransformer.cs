@@ -17,7 +17,9 @@ namespace Sage.MLNet;
 /// the TorchSharp weights beside it for fine-tuning.</para>
 /// <para>Overlapping clips are averaged per frame. Reliability is α·N, a frame's fusion weight relative to
 /// its clip's average frame (N frames in the clip), averaged over the clips that cover it.</para>
-/// <para>This object holds an ONNX Runtime session: dispose the fitted transformer when done.</para>
+/// <para>This object holds an ONNX Runtime session: dispose the fitted transformer when done. As with any
+/// ML.NET model, a <c>PredictionEngine</c> disposes the model it was made from when it is itself disposed,
+/// unless it was created with <c>PredictionEngineOptions.OwnsTransformer = false</c>.</para>
 /// </remarks>
 public sealed class SageTransformer : ITransformer, IDisposable
 {

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 
-namespace Sage.MLNet.Data;
+using Sage.MLNet.Data;
+
+namespace Sage.MLNet;
 
 /// <summary>
 /// Makes per-frame feature sequences of imaginary videos in which the informative modality changes over

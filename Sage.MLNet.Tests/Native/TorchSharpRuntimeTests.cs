@@ -1,0 +1,52 @@
+using Sage.MLNet.Native;
+using TorchSharp;
+
+namespace Sage.MLNet.Tests.Native;
+
+[TestClass]
+public sealed class TorchSharpRuntimeTests
+{
+    private const string GlibcxxFailure =
+        "/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by /app/libLibTorchSharp.so)";
+
+    // On Debian 12 this passes only because the build patched this project's output copy of libLibTorchSharp.so.
+    [TestMethod]
+    public void EnsureLoaded_OutputCopy_TorchComputes()
+    {
+        TorchSharpRuntime.EnsureLoaded();
+
+        using var ones = torch.ones(2, 3);
+        using var sum = ones.sum();
+        Assert.AreEqual(6f, sum.item<float>());
+    }
+
+    [TestMethod]
+    public void Explain_GlibcxxFailure_GivesLoaderMessageAndFixes()
+    {
+        var message = TorchSharpRuntime.Explain(GlibcxxFailure, "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30");
+
+        Assert.Contains("`GLIBCXX_3.4.32' not found", message);
+        Assert.Contains("libstdc++.so.6.0.30", message);
+        Assert.Contains("SageSkipTorchSharpNativePatch", message);
+        Assert.Contains("Debian 13", message);
+    }
+
+    [TestMethod]
+    public void Classify_MissingCudaLibrary_IsMissingCuda() =>
+        Assert.AreEqual(
+            TorchSharpRuntime.FailureCause.MissingCuda,
+            TorchSharpRuntime.Classify("libtorch_cuda.so: cannot open shared object file: No such file or directory"));
+
+    [TestMethod]
+    public void LoadedLibStdCxx_OnLinux_IsLibStdCxx()
+    {
+        if (!OperatingSystem.IsLinux())
+            Assert.Inconclusive("/proc/self/maps is Linux-only.");
+
+        var path = TorchSharpRuntime.LoadedLibStdCxx();
+
+        Assert.IsNotNull(path);
+        Assert.IsTrue(File.Exists(path), path);
+        Assert.StartsWith("libstdc++.so", Path.GetFileName(path));
+    }
+}
