@@ -30,11 +30,26 @@ internal static class SageOptionsValidation
         Check(o.TrainingThreads >= 0, o.TrainingThreads, nameof(o.TrainingThreads), "must be zero (one per core) or positive");
         Check(!string.IsNullOrWhiteSpace(o.TrainingDevice), o.TrainingDevice, nameof(o.TrainingDevice), "must name a device such as \"cpu\" or \"cuda:0\"");
         Check(o.GpuDeviceId is null or >= 0, o.GpuDeviceId, nameof(o.GpuDeviceId), "must be null or a device index");
-        string[] columns = [o.VisualFeaturesColumnName, o.AudioFeaturesColumnName, o.ValenceColumnName, o.ArousalColumnName,
-            o.PredictedValenceColumnName, o.PredictedArousalColumnName, o.ReliabilityColumnName];
-        Check(columns.All(c => !string.IsNullOrWhiteSpace(c)), null, "ColumnName", "column names must not be empty");
+        (string? Value, string Name)[] columns =
+        [
+            (o.VisualFeaturesColumnName, nameof(o.VisualFeaturesColumnName)),
+            (o.AudioFeaturesColumnName, nameof(o.AudioFeaturesColumnName)),
+            (o.ValenceColumnName, nameof(o.ValenceColumnName)),
+            (o.ArousalColumnName, nameof(o.ArousalColumnName)),
+            (o.PredictedValenceColumnName, nameof(o.PredictedValenceColumnName)),
+            (o.PredictedArousalColumnName, nameof(o.PredictedArousalColumnName)),
+            (o.ReliabilityColumnName, nameof(o.ReliabilityColumnName)),
+        ];
+        foreach (var (value, name) in columns)
+        {
+            Check(!string.IsNullOrWhiteSpace(value), value, name, "must name a column");
+        }
         var outputs = columns[4..];
-        Check(outputs.Distinct().Count() == outputs.Length, string.Join(", ", outputs), nameof(o.PredictedValenceColumnName), "the three output column names must differ");
+        for (var i = 1; i < outputs.Length; i++)
+        {
+            var earlier = outputs[..i].FirstOrDefault(c => c.Value == outputs[i].Value).Name;
+            Check(earlier is null, outputs[i].Value, outputs[i].Name, $"must differ from {earlier}; the three output columns need three names");
+        }
     }
 
     private static void Positive(int value, string name) => Check(value > 0, value, name, "must be positive");

@@ -15,6 +15,13 @@ namespace Sage.MLNet;
 /// (or <see cref="SageModel.Load"/>) gives back ML.NET's own OnnxTransformer, which predicts the same
 /// values with no reference to TorchSharp or to this library. <see cref="SaveCheckpoint(string)"/> writes
 /// the TorchSharp weights beside it for fine-tuning.</para>
+/// <para>Before a row reaches ONNX Runtime this object checks its features, as training does: a row whose
+/// visual or audio vector is empty, is not a whole number of frames, holds NaN or infinity, or whose two
+/// modalities have different frame counts fails with an <see cref="InvalidDataException"/> naming the column,
+/// the row (and its VideoId when the data has a text VideoId column) and the bad size or value. These checks
+/// belong to this in-process object only: the model that <c>mlContext.Model.Load</c> or <see cref="SageModel.Load"/>
+/// gives back is ML.NET's stock OnnxTransformer without them, on which such a row fails inside ONNX Runtime
+/// or, for NaN, silently predicts NaN.</para>
 /// <para>Overlapping clips are averaged per frame. Reliability is α·N, a frame's fusion weight relative to
 /// its clip's average frame (N frames in the clip), averaged over the clips that cover it.</para>
 /// <para>This object holds an ONNX Runtime session: dispose the fitted transformer when done. As with any
@@ -57,18 +64,23 @@ public sealed class SageTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Returns a row mapper that adds the three output columns, for one-row-at-a-time scoring.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         SageColumns.CheckFeatures(inputSchema, _options);
-        return ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
+        var mapper = ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
+        return new ValidatedFeaturesRowMapper(mapper, FeatureColumns.From(inputSchema, _options));
     }
 
     /// <summary>Scores every video row of <paramref name="input"/>, lazily, adding the three output columns.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
+    /// <exception cref="InvalidDataException">Thrown while reading the result, by a row whose features cannot be a video; the message names the row.</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         SageColumns.CheckFeatures(input.Schema, _options);
-        return _onnx.Transform(input);
+        var checkedInput = new ValidatedFeaturesDataView(input, FeatureColumns.From(input.Schema, _options));
+        return new BadRowErrorDataView(_onnx.Transform(checkedInput));
     }
 
     /// <summary>Writes the TorchSharp weights and network sizes to <paramref name="path"/> (atomically), for <see cref="SageOptions.InitialCheckpoint"/>.</summary>

@@ -32,14 +32,10 @@ internal sealed class SageVideoReader
         var visualColumn = schema[_options.VisualFeaturesColumnName];
         var audioColumn = schema[_options.AudioFeaturesColumnName];
         var columns = new List<DataViewSchema.Column> { visualColumn, audioColumn };
-        var idColumn = schema.GetColumnOrNull(SageColumns.VideoId);
-        if (idColumn is { Type: TextDataViewType })
+        var idColumn = SageFeatureRules.VideoIdColumn(schema);
+        if (idColumn is not null)
         {
             columns.Add(idColumn.Value);
-        }
-        else
-        {
-            idColumn = null;
         }
         if (_withLabels)
         {
@@ -61,64 +57,39 @@ internal sealed class SageVideoReader
         while (cursor.MoveNext())
         {
             idGetter?.Invoke(ref id);
-            var name = idGetter is null || id.IsEmpty ? $"row {row}" : $"video '{id}' (row {row})";
-            var visual = ReadFeatures(visualGetter, ref buffer, name, _options.VisualFeaturesColumnName, _options.VisualFeatureSize);
-            var audio = ReadFeatures(audioGetter, ref buffer, name, _options.AudioFeaturesColumnName, _options.AudioFeatureSize);
+            var name = SageFeatureRules.VideoName(row, id);
+            var video = () => name;
+            var visual = ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize);
+            var audio = ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize);
             var frames = visual.Length / _options.VisualFeatureSize;
-            if (audio.Length / _options.AudioFeatureSize != frames)
-            {
-                throw new InvalidDataException(
-                    $"{name}: column '{_options.AudioFeaturesColumnName}' holds {audio.Length / _options.AudioFeatureSize} frames " +
-                    $"but column '{_options.VisualFeaturesColumnName}' holds {frames}");
-            }
+            SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, audio.Length / _options.AudioFeatureSize,
+                _options.VisualFeaturesColumnName, frames);
             float[]? valence = null, arousal = null;
             if (_withLabels)
             {
-                valence = ReadLabels(valenceGetter!, ref buffer, name, _options.ValenceColumnName, frames);
-                arousal = ReadLabels(arousalGetter!, ref buffer, name, _options.ArousalColumnName, frames);
+                valence = ReadLabels(valenceGetter!, ref buffer, video, _options.ValenceColumnName, frames);
+                arousal = ReadLabels(arousalGetter!, ref buffer, video, _options.ArousalColumnName, frames);
             }
             yield return new SageVideo(name, frames, visual, audio, valence, arousal);
             row++;
         }
     }
 
-    private static float[] ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, string video, string column, int size)
+    private static float[] ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int size)
     {
         getter(ref buffer);
-        if (buffer.Length == 0)
-        {
-            throw new InvalidDataException($"{video}: column '{column}' is empty; a video needs at least one frame");
-        }
-        if (buffer.Length % size != 0)
-        {
-            throw new InvalidDataException(
-                $"{video}: column '{column}' has {buffer.Length} values, which is not a whole number of frames of {size} features");
-        }
+        SageFeatureRules.CheckFeatures(buffer, video, column, size);
         var values = new float[buffer.Length];
         buffer.CopyTo(values);
-        var bad = Array.FindIndex(values, v => !float.IsFinite(v));
-        if (bad >= 0)
-        {
-            throw new InvalidDataException(
-                $"{video}: column '{column}' has {values[bad]} at frame {bad / size}, feature {bad % size}; features must be finite");
-        }
         return values;
     }
 
-    private static float[] ReadLabels(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, string video, string column, int frames)
+    private static float[] ReadLabels(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int frames)
     {
         getter(ref buffer);
-        if (buffer.Length != frames)
-        {
-            throw new InvalidDataException($"{video}: column '{column}' has {buffer.Length} labels but the video has {frames} frames");
-        }
+        SageFeatureRules.CheckLabels(buffer, video, column, frames);
         var values = new float[frames];
         buffer.CopyTo(values);
-        var bad = Array.FindIndex(values, v => !float.IsFinite(v));
-        if (bad >= 0)
-        {
-            throw new InvalidDataException($"{video}: column '{column}' has {values[bad]} at frame {bad}; labels must be finite (−5 = not annotated)");
-        }
         return values;
     }
 }

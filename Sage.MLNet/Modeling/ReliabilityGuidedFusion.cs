@@ -28,7 +28,7 @@ internal sealed class ReliabilityGuidedFusion : nn.Module<Tensor, Tensor, (Tenso
     public override (Tensor Fused, Tensor Alpha) forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var logits = _score.call(x).squeeze(-1).masked_fill(mask.eq(0), float.NegativeInfinity);  // g, eq. 7
+        var logits = _score.call(x).squeeze(-1).masked_fill(mask.eq(Scalars.Zero), Scalars.NegativeInfinity);  // g, eq. 7
         var alpha = logits.softmax(-1);                                                            // eq. 8
         var weights = _scaling == SageReliabilityScaling.Literal
             ? alpha

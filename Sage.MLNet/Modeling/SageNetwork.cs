@@ -70,8 +70,8 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
         var time = visual.shape[1];
         var x = cat([_visualTcn.call(visual, mask), _audioTcn.call(audio, mask)], -1);   // eq. 3: [batch, time, D]
         var (z, alpha) = _fusion.call(x, mask);                                         // eq. 4, 10
-        var h = z + get_buffer(PositionsBuffer)!.narrow(0, 0, time);
-        var keyBias = zeros_like(mask).masked_fill(mask.eq(0), float.NegativeInfinity).view(mask.shape[0], 1, 1, time);
+        var h = z.add(get_buffer(PositionsBuffer)!.narrow(0, 0, time), Scalars.One);
+        var keyBias = zeros_like(mask).masked_fill(mask.eq(Scalars.Zero), Scalars.NegativeInfinity).view(mask.shape[0], 1, 1, time);
         foreach (var layer in _transformer)
         {
             h = layer.call(h, keyBias);                                                // eq. 14
@@ -79,5 +79,15 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
         h = _finalNorm.call(h);
         var prediction = _headOutput.call(_dropout.call(nn.functional.relu(_headHidden.call(h)))).tanh();  // eq. 5
         return (prediction.MoveToOuterDisposeScope(), alpha.MoveToOuterDisposeScope());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // TorchSharp's Module.Dispose frees parameters and persistent buffers only: the positions table would leak.
+            get_buffer(PositionsBuffer)?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -45,6 +45,6 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor, Tensor>
         h = _dropout.call(nn.functional.relu(_conv2.call(h)));
         var skip = _downsample is null ? x : _downsample.call(x);
         // Re-zero padding so that a short video padded to a full clip sees the same zeros at every level.
-        return (nn.functional.relu(h + skip) * mask).MoveToOuterDisposeScope();
+        return (nn.functional.relu(h.add(skip, Scalars.One)) * mask).MoveToOuterDisposeScope();
     }
 }

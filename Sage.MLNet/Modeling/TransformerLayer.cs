@@ -44,8 +44,8 @@ internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor keyBias)
     {
         using var scope = NewDisposeScope();
-        var h = x + _dropout.call(_attention.call(_attentionNorm.call(x), keyBias));
+        var h = x.add(_dropout.call(_attention.call(_attentionNorm.call(x), keyBias)), Scalars.One);
         var ff = _feedForward2.call(_dropout.call(nn.functional.relu(_feedForward1.call(_feedForwardNorm.call(h)))));
-        return (h + _dropout.call(ff)).MoveToOuterDisposeScope();
+        return h.add(_dropout.call(ff), Scalars.One).MoveToOuterDisposeScope();
     }
 }

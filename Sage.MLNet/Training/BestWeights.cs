@@ -18,7 +18,11 @@ internal sealed class BestWeights : IDisposable
         }
         _score = score;
         DisposeWeights();
-        _weights = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        _weights = network.state_dict().ToDictionary(p => p.Key, p =>
+        {
+            using var detached = p.Value.detach();      // a second handle on the weights: undisposed, it keeps them alive
+            return detached.clone();
+        });
         return true;
     }
 

@@ -1,3 +1,5 @@
+using Sage.MLNet.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sage.MLNet.Training;
@@ -9,12 +11,12 @@ namespace Sage.MLNet.Training;
 internal static class CccLoss
 {
     // Keeps the loss finite for a batch whose labels are all equal; far below any real variance.
-    private const double Epsilon = 1e-8;
+    private static readonly Scalar s_epsilon = 1e-8f.ToScalar();
 
     /// <param name="prediction">[batch, time, 2]</param>
     /// <param name="target">[batch, time, 2]</param>
     /// <param name="weight">[batch, time], 1 for annotated frames and 0 for padding and −5 labels; at least one 1</param>
-    /// <returns>a scalar</returns>
+    /// <returns>a scalar tensor</returns>
     public static Tensor Compute(Tensor prediction, Tensor target, Tensor weight)
     {
         using var scope = NewDisposeScope();
@@ -23,10 +25,11 @@ internal static class CccLoss
         Tensor Mean(Tensor x) => (x * w).sum([0, 1]) / count;              // [2]
         var predictionMean = Mean(prediction);
         var targetMean = Mean(target);
-        var p = prediction - predictionMean;
-        var t = target - targetMean;
-        var covariance = Mean(p * t);
-        var ccc = 2 * covariance / (Mean(p * p) + Mean(t * t) + (predictionMean - targetMean).square() + Epsilon);
-        return (1 - ccc.mean()).MoveToOuterDisposeScope();
+        var p = prediction.add(predictionMean, Scalars.MinusOne);
+        var t = target.add(targetMean, Scalars.MinusOne);
+        var meanGap = predictionMean.add(targetMean, Scalars.MinusOne);
+        var denominator = Mean(p * p).add(Mean(t * t), Scalars.One).add(meanGap * meanGap, Scalars.One).add(s_epsilon, Scalars.One);
+        var ccc = Mean(p * t).mul(Scalars.Two) / denominator;
+        return ccc.mean().neg().add(Scalars.One, Scalars.One).MoveToOuterDisposeScope();
     }
 }

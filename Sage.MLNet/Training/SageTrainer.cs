@@ -70,7 +70,7 @@ internal sealed class SageTrainer
         var random = new Random(_options.Seed);
         var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
-        using var optimizer = optim.AdamW(network.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay);
+        using var optimizer = new AdamW(network.parameters(), _options.LearningRate, _options.WeightDecay);
         using var best = new BestWeights();
         var clock = Stopwatch.StartNew();
         var epochsWithoutGain = 0;
@@ -113,7 +113,7 @@ internal sealed class SageTrainer
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
-    private long Step(SageNetwork network, optim.Optimizer optimizer, ClipBatch batch, Device device, ref double lossSum, ref long steps)
+    private long Step(SageNetwork network, AdamW optimizer, ClipBatch batch, Device device, ref double lossSum, ref long steps)
     {
         _options.CancellationToken.ThrowIfCancellationRequested();
         var frames = batch.Frames;
@@ -130,7 +130,7 @@ internal sealed class SageTrainer
             var labels = HostTensor(batch.Labels, [n, length, 2], device);
             var frameMask = HostTensor(batch.FrameMask, [n, length], device);
             var labelMask = HostTensor(batch.LabelMask, [n, length], device);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var (prediction, _) = network.call(visual, audio, frameMask);
             var loss = CccLoss.Compute(prediction, labels, labelMask);
             loss.backward();
@@ -138,7 +138,7 @@ internal sealed class SageTrainer
             {
                 nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
             }
-            optimizer.step();
+            optimizer.Step();
             lossSum += loss.item<float>();
             steps++;
         }
