@@ -7,7 +7,7 @@ namespace Sage.MLNet;
 /// </summary>
 /// <remarks>
 /// Where the paper leaves a size open (TCN depth, kernel, widths, heads, dropout, output range) the
-/// defaults below are this library's choice: a network of about 1.7 M parameters for 512-d visual and
+/// defaults below are this library's choice: a network of about 2.2 M parameters for 512-d visual and
 /// 768-d audio features that trains at several thousand frames per second on two CPU cores.
 /// </remarks>
 public sealed class SageOptions

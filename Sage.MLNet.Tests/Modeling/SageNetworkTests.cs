@@ -162,6 +162,20 @@ public sealed class SageNetworkTests
         Assert.AreEqual(2_236_803L, count);
     }
 
+    [TestMethod]
+    public void Dispose_Network_AlsoFreesTheNonPersistentPositionsTable()
+    {
+        var network = CreateNetwork();
+        var positions = network.get_buffer("positions")!;
+        var weight = network.HeadOutput.weight!;
+
+        network.Dispose();
+
+        // TorchSharp's Module.Dispose frees parameters and persistent buffers; SageNetwork frees its positions table.
+        Assert.IsTrue(weight.IsInvalid, "a parameter");
+        Assert.IsTrue(positions.IsInvalid, "the positions table");
+    }
+
     private static SageNetwork CreateNetwork()
     {
         manual_seed(20240611);

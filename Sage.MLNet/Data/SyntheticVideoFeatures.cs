@@ -40,8 +40,18 @@ public static class SyntheticVideoFeatures
     {
         for (var i = 0; i < videos; i++)
         {
-            yield return MakeVideo($"synthetic-{seed}-{i:D5}", new Random(HashCode.Combine(seed, i)), projections, minFrames, maxFrames);
+            yield return MakeVideo($"synthetic-{seed}-{i:D5}", new Random(VideoSeed(seed, i)), projections, minFrames, maxFrames);
         }
+    }
+
+    /// <summary>Returns the seed of video <paramref name="index"/>: the same in every process, unlike HashCode.Combine's.</summary>
+    private static int VideoSeed(int seed, int index)
+    {
+        // The SplitMix64 finaliser: distinct (seed, index) pairs give well-spread seeds.
+        var x = ((ulong)(uint)seed << 32) | (uint)index;
+        x = unchecked((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL);
+        x = unchecked((x ^ (x >> 27)) * 0x94D049BB133111EBUL);
+        return unchecked((int)(x ^ (x >> 31)));
     }
 
     private static SyntheticVideoRow MakeVideo(string id, Random random, Projections projections, int minFrames, int maxFrames)
