@@ -66,7 +66,10 @@ public sealed class SageOptions
     /// <summary>Hidden width of the frame-wise regression head. Default: 128.</summary>
     public int HeadHiddenSize { get; set; } = 128;
 
-    /// <summary>Dropout probability in the TCNs, the Transformer and the head, during training only. Default: 0.1.</summary>
+    /// <summary>
+    /// Dropout probability, during training only, after each TCN convolution, on the Transformer's residual
+    /// branches and before the head's output layer. A dropped feature is dropped for a whole clip. Default: 0.1.
+    /// </summary>
     public double Dropout { get; set; } = 0.1;
 
     /// <summary>How the fusion weights scale the features. Default: <see cref="SageReliabilityScaling.FrameCount"/>.</summary>

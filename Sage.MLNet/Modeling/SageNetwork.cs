@@ -22,7 +22,7 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
     private readonly LayerNorm _finalNorm;
     private readonly Linear _headHidden;
     private readonly Linear _headOutput;
-    private readonly Dropout _dropout;
+    private readonly TimeSharedDropout _dropout;
 
     public SageNetwork(SageNetworkConfig config) : base(nameof(SageNetwork))
     {
@@ -38,7 +38,7 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
         _finalNorm = nn.LayerNorm(config.FusedSize);
         _headHidden = nn.Linear(config.FusedSize, config.HeadHiddenSize);
         _headOutput = nn.Linear(config.HeadHiddenSize, 2);
-        _dropout = nn.Dropout(config.Dropout);
+        _dropout = new TimeSharedDropout(config.Dropout);
         RegisterComponents();
         var positions = SinusoidalPositions.Create(config.WindowLength, config.FusedSize);
         register_buffer(PositionsBuffer, tensor(positions, [config.WindowLength, config.FusedSize]), persistent: false);

@@ -10,14 +10,12 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear _inProjection;          // W_Q, W_K, W_V stacked: D -> 3D
     private readonly Linear _outProjection;         // D -> D
     private readonly int _heads;
-    private readonly double _dropout;
 
-    public SelfAttention(int width, int heads, double dropout) : base(nameof(SelfAttention))
+    public SelfAttention(int width, int heads) : base(nameof(SelfAttention))
     {
         _inProjection = nn.Linear(width, 3 * width);
         _outProjection = nn.Linear(width, width);
         _heads = heads;
-        _dropout = dropout;
         RegisterComponents();
     }
 
@@ -36,7 +34,7 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var width = x.shape[2];
         var qkv = _inProjection.call(x).view(batch, time, 3, _heads, width / _heads).permute(2, 0, 3, 1, 4);
         var attended = nn.functional.scaled_dot_product_attention(
-            qkv[0], qkv[1], qkv[2], keyBias, training ? _dropout : 0.0);       // [batch, heads, time, D/heads]
+            qkv[0], qkv[1], qkv[2], keyBias);       // [batch, heads, time, D/heads]
         var merged = attended.transpose(1, 2).reshape(batch, time, width);
         return _outProjection.call(merged).MoveToOuterDisposeScope();
     }

@@ -8,6 +8,10 @@ namespace Sage.MLNet.Modeling;
 /// One pre-norm Transformer encoder layer: x + Attention(LayerNorm(x)), then x + FeedForward(LayerNorm(x)).
 /// Pre-norm keeps gradients well scaled without a learning-rate warm-up.
 /// </summary>
+/// <remarks>
+/// Dropout acts on the two residual branches only, and drops features for a whole clip
+/// (<see cref="TimeSharedDropout"/>); attention weights are not dropped.
+/// </remarks>
 internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly LayerNorm _attentionNorm;
@@ -15,16 +19,16 @@ internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm _feedForwardNorm;
     private readonly Linear _feedForward1;
     private readonly Linear _feedForward2;
-    private readonly Dropout _dropout;
+    private readonly TimeSharedDropout _dropout;
 
     public TransformerLayer(int width, int heads, int feedForwardSize, double dropout) : base(nameof(TransformerLayer))
     {
         _attentionNorm = nn.LayerNorm(width);
-        _attention = new SelfAttention(width, heads, dropout);
+        _attention = new SelfAttention(width, heads);
         _feedForwardNorm = nn.LayerNorm(width);
         _feedForward1 = nn.Linear(width, feedForwardSize);
         _feedForward2 = nn.Linear(feedForwardSize, width);
-        _dropout = nn.Dropout(dropout);
+        _dropout = new TimeSharedDropout(dropout);
         RegisterComponents();
     }
 
@@ -45,7 +49,7 @@ internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x.add(_dropout.call(_attention.call(_attentionNorm.call(x), keyBias)), Scalars.One);
-        var ff = _feedForward2.call(_dropout.call(nn.functional.relu(_feedForward1.call(_feedForwardNorm.call(h)))));
+        var ff = _feedForward2.call(nn.functional.relu(_feedForward1.call(_feedForwardNorm.call(h))));
         return h.add(_dropout.call(ff), Scalars.One).MoveToOuterDisposeScope();
     }
 }
