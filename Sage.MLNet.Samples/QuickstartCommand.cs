@@ -20,7 +20,7 @@ internal static class QuickstartCommand
             Description = "Folder for the model zip and checkpoint.",
             DefaultValueFactory = _ => new DirectoryInfo("sage-quickstart"),
         };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 12 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 8 };
         var command = new Command("quickstart", "Train SAGE on synthetic features, evaluate, save, load and predict.") { output, epochs };
         command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(epochs)));
         return command;
@@ -32,7 +32,7 @@ internal static class QuickstartCommand
         var ml = new MLContext(seed: 1);
 
         // 1. Data: one row per video; features are T × D values, labels T values (−5 = not annotated).
-        var train = SyntheticVideoFeatures.Create(ml, videos: 48, VisualSize, AudioSize, seed: 1);
+        var train = SyntheticVideoFeatures.Create(ml, videos: 32, VisualSize, AudioSize, seed: 1);
         var validation = SyntheticVideoFeatures.Create(ml, videos: 8, VisualSize, AudioSize, seed: 2);
         var test = SyntheticVideoFeatures.Create(ml, videos: 8, VisualSize, AudioSize, seed: 3);
 
@@ -46,7 +46,7 @@ internal static class QuickstartCommand
             Seed = 1,
             Progress = new ConsoleProgress(),
         };
-        Console.WriteLine($"Training SAGE for up to {epochs} epochs on 48 synthetic videos...");
+        Console.WriteLine($"Training SAGE for up to {epochs} epochs on 32 synthetic videos...");
         using var model = ml.Transforms.Sage(options).Fit(train);
 
         // 3. Evaluate the ABAW way: one CCC per target over all annotated frames of all test videos.
