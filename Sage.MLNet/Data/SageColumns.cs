@@ -30,7 +30,7 @@ internal static class SageColumns
     public static void CheckVector(DataViewSchema schema, string role, string name)
     {
         var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find {role} column '{name}'");
+            ?? throw new ArgumentOutOfRangeException("inputSchema", $"Could not find {role} column '{name}'");
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType } || itemType != NumberDataViewType.Single)
         {
             throw Mismatch(role, name, column.Type.ToString() ?? column.Type.GetType().Name);
