@@ -138,6 +138,40 @@ public sealed class BadInputTests
         Assert.Contains("video 'clip-7' (row 1): column 'Valence'", error.Message);
     }
 
+    [TestMethod]
+    public void Fit_NoRows_ThrowsSayingSo()
+    {
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Fit(s_ml.Data.LoadFromEnumerable(Array.Empty<TestData.VideoRow>())));
+        Assert.Contains("no rows", error.Message);
+    }
+
+    [TestMethod]
+    public void Fit_EveryLabelMinusFive_ThrowsSayingNoFrameIsAnnotated()
+    {
+        var unannotated = Enumerable.Repeat(SageLabels.NotAnnotated, Frames).ToArray();
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Fit(Row(valence: unannotated)));
+        Assert.Contains("no annotated frames", error.Message);
+    }
+
+    [TestMethod]
+    public void Fit_CudaDeviceWithoutCudaBackend_ThrowsNamingDeviceAndFix()
+    {
+        var options = TestData.SmallOptions(maxEpochs: 1);
+        options.TrainingDevice = "cuda:0";
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => s_ml.Transforms.Sage(options).Fit(GoodRow()).Dispose());
+        Assert.Contains("TrainingDevice 'cuda:0'", error.Message);
+        Assert.Contains("SageTorchBackend=cuda", error.Message);
+    }
+
+    [TestMethod]
+    public void Fit_UnknownDevice_ThrowsNamingOption()
+    {
+        var options = TestData.SmallOptions(maxEpochs: 1);
+        options.TrainingDevice = "abacus";
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_ml.Transforms.Sage(options).Fit(GoodRow()).Dispose());
+        Assert.AreEqual(nameof(SageOptions.TrainingDevice), error.ParamName);
+    }
+
     // ---- Transform and PredictionEngine: the checks run before ONNX Runtime ----
 
     [TestMethod]

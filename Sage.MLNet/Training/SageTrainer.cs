@@ -38,7 +38,7 @@ internal sealed class SageTrainer
         }
         try
         {
-            var device = torch.device(_options.TrainingDevice);
+            var device = TrainingDevice(_options.TrainingDevice);
             manual_seed(_options.Seed);
             var network = new SageNetwork(_config);
             if (_options.InitialCheckpoint is not null)
@@ -102,7 +102,13 @@ internal sealed class SageTrainer
                 isBest = best.Offer(network, validation.Mean);
                 epochsWithoutGain = isBest ? 0 : epochsWithoutGain + 1;
             }
-            var trainingLoss = steps == 0 ? double.NaN : lossSum / steps;
+            if (steps == 0)
+            {
+                throw new InvalidDataException(frames == 0
+                    ? "The training data has no rows: SAGE needs at least one video"
+                    : "The training data has no annotated frames: every valence or arousal label is −5");
+            }
+            var trainingLoss = lossSum / steps;
             _options.Progress?.Report(new SageTrainingProgress(epoch, _options.MaxEpochs, trainingLoss, validation, isBest, framesPerSecond, clock.Elapsed));
             if (_options.EarlyStoppingPatience > 0 && epochsWithoutGain >= _options.EarlyStoppingPatience)
             {
@@ -110,6 +116,26 @@ internal sealed class SageTrainer
             }
         }
         best.Restore(network);
+    }
+
+    /// <summary>Parses the device name and checks that this build of TorchSharp can use it.</summary>
+    private static Device TrainingDevice(string name)
+    {
+        if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
+        {
+            throw new InvalidOperationException(
+                $"TrainingDevice '{name}' needs a CUDA GPU and TorchSharp's CUDA backend: build with -p:SageTorchBackend=cuda " +
+                "(the libtorch-cuda-12.8-linux-x64 package) on a machine with an NVIDIA driver, or train on \"cpu\"");
+        }
+        try
+        {
+            return torch.device(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SageOptions.TrainingDevice), name,
+                $"TrainingDevice '{name}' is not a TorchSharp device name such as \"cpu\" or \"cuda:0\": {e.Message}");
+        }
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
