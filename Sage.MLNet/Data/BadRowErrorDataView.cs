@@ -6,7 +6,8 @@ namespace Sage.MLNet.Data;
 
 /// <summary>
 /// Passes a scored <see cref="IDataView"/> through unchanged, except that it rethrows, as itself, an
-/// <see cref="InvalidDataException"/> that ML.NET's parallel cursors wrapped on the way.
+/// <see cref="InvalidDataException"/> or <see cref="IOException"/> (a bad row, a missing file or folder)
+/// that ML.NET's parallel cursors wrapped on the way.
 /// </summary>
 /// <remarks>
 /// ML.NET reads the input of a row-to-row transform on worker threads whenever more than one core is
@@ -35,15 +36,15 @@ internal sealed class BadRowErrorDataView : IDataView
             .Select(cursor => (DataViewRowCursor)new Cursor(cursor))
             .ToArray();
 
-    /// <summary>Returns the <see cref="InvalidDataException"/> under ML.NET's <see cref="InvalidOperationException"/> wrappers, or null.</summary>
-    private static InvalidDataException? BadRow(InvalidOperationException wrapper)
+    /// <summary>Returns the data or file error under ML.NET's <see cref="InvalidOperationException"/> wrappers, or null.</summary>
+    private static Exception? BadRow(InvalidOperationException wrapper)
     {
         Exception? inner = wrapper.InnerException;
         while (inner is InvalidOperationException)
         {
             inner = inner.InnerException;
         }
-        return inner as InvalidDataException;
+        return inner is InvalidDataException or IOException ? inner : null;
     }
 
     private sealed class Cursor : DataViewRowCursor

@@ -1,0 +1,97 @@
+namespace Sage.MLNet.Featurization.Faces;
+
+/// <summary>
+/// Featurises one video's face-crop folder: every crop through the encoder in batches, then one row of Dv values per
+/// frame, frames without a crop taking the nearest earlier crop's features (the nearest later one before the first face).
+/// </summary>
+/// <remarks>Safe to call from several threads at once, as ML.NET's cursors do.</remarks>
+internal sealed class FaceFeaturizer : IDisposable
+{
+    private readonly FaceEncoder _encoder;
+    private readonly FaceImageNormalization _normalization;
+    private readonly int _batchSize;
+    private readonly bool _emptyFolderIsError;
+
+    public FaceFeaturizer(FaceEncoder encoder, FaceImageNormalization normalization, int batchSize, bool emptyFolderIsError)
+    {
+        _encoder = encoder;
+        _normalization = normalization;
+        _batchSize = batchSize;
+        _emptyFolderIsError = emptyFolderIsError;
+    }
+
+    /// <summary>Dv: values per frame.</summary>
+    public int FeatureSize => _encoder.FeatureSize;
+
+    /// <summary>Opens the encoder the options name, or the packaged ResNet18.</summary>
+    public static FaceFeaturizer Create(SageFaceFeaturizerOptions options)
+    {
+        var (model, source, normalization) = options.EncoderModelPath is { } path
+            ? (File.Exists(path) ? File.ReadAllBytes(path) : throw new FileNotFoundException($"Image encoder '{path}' does not exist", path),
+               path,
+               FaceImageNormalization.PerChannel(options.ImageWidth, options.ImageHeight, options.EncoderChannelOrder, options.EncoderPixelScale,
+                   InPlaneOrder(options.EncoderChannelMeans, options.EncoderChannelOrder), InPlaneOrder(options.EncoderChannelStds, options.EncoderChannelOrder)))
+            : (PackagedResNet18.LoadBatchedModel(), PackagedResNet18.PackageName, PackagedResNet18.Normalization(options.ImageWidth, options.ImageHeight));
+        var encoder = FaceEncoder.Open(model, source, options.EncoderOutputName, options.ImageWidth, options.ImageHeight, options.GpuDeviceId, options.FallbackToCpu);
+        return new FaceFeaturizer(encoder, normalization, options.BatchSize, options.EmptyFolderIsError);
+    }
+
+    /// <summary>Returns the features, [T, Dv] frame-major, and per frame 1 where it has a crop and 0 where not.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">A crop cannot be decoded, T is negative, or the folder has no crop and that is an error; the message names the video.</exception>
+    public (float[] Features, float[] FaceFound) Featurize(string folder, int frameCount)
+    {
+        var video = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        if (frameCount < 0)
+        {
+            throw new InvalidDataException($"video '{video}': frame count {frameCount} is negative");
+        }
+        var crops = FaceCropFrames.List(folder, video, frameCount);
+        var found = new float[frameCount];
+        var features = new float[frameCount * FeatureSize];
+        if (crops.Files.Count == 0)
+        {
+            if (_emptyFolderIsError && frameCount > 0)
+            {
+                throw new InvalidDataException(
+                    $"video '{video}': face-crop folder '{folder}' has no crop for any of its {frameCount} frames; set EmptyFolderIsError to false to give such videos zero features");
+            }
+            return (features, found);
+        }
+        var perCrop = EncodeAll(crops.Files, video);
+        var sources = crops.SourceOfEachFrame(frameCount);
+        for (var frame = 0; frame < frameCount; frame++)
+        {
+            perCrop.AsSpan(sources[frame] * FeatureSize, FeatureSize).CopyTo(features.AsSpan(frame * FeatureSize, FeatureSize));
+        }
+        foreach (var frame in crops.Frames)
+        {
+            found[frame] = 1f;
+        }
+        return (features, found);
+    }
+
+    /// <summary>Returns the embedding of every file, [files, Dv].</summary>
+    internal float[] EncodeAll(IReadOnlyList<string> files, string video)
+    {
+        var imageSize = _normalization.ImageSize;
+        var batch = new float[Math.Min(_batchSize, files.Count) * imageSize];
+        var features = new float[files.Count * FeatureSize];
+        for (var start = 0; start < files.Count; start += _batchSize)
+        {
+            var count = Math.Min(_batchSize, files.Count - start);
+            for (var i = 0; i < count; i++)
+            {
+                FaceImageReader.Read(files[start + i], video, _normalization, batch.AsSpan(i * imageSize, imageSize));
+            }
+            _encoder.Encode(batch, count, features.AsSpan(start * FeatureSize, count * FeatureSize));
+        }
+        return features;
+    }
+
+    public void Dispose() => _encoder.Dispose();
+
+    /// <summary>Reorders RGB-ordered per-channel values into the encoder's plane order.</summary>
+    private static float[] InPlaneOrder(float[] rgb, SageFaceChannelOrder order) =>
+        order == SageFaceChannelOrder.Bgr ? [rgb[2], rgb[1], rgb[0]] : [.. rgb];
+}

@@ -1,0 +1,52 @@
+using Microsoft.ML;
+using Sage.MLNet.Featurization.Audio;
+
+namespace Sage.MLNet;
+
+/// <summary>Adds per-frame audio features, computed from each row's video file, to the data. Made by <see cref="AudioFeaturizationCatalog.FeaturizeAudio(TransformsCatalog, SageAudioFeaturizerOptions)"/>.</summary>
+/// <remarks>Nothing is learnt: <see cref="Fit(IDataView)"/> checks the schema, finds ffmpeg and opens the encoder.</remarks>
+public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturizerTransformer>
+{
+    private readonly TransformsCatalog _catalog;
+    private readonly SageAudioFeaturizerOptions _options;
+
+    internal SageAudioFeaturizerEstimator(TransformsCatalog catalog, SageAudioFeaturizerOptions options)
+    {
+        _catalog = catalog;
+        _options = options;
+    }
+
+    /// <summary>Returns a transformer that featurises the audio of each row's video; dispose it when done.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
+    /// <exception cref="FileNotFoundException">ffmpeg or ffprobe cannot be found; the message says how to install it.</exception>
+    /// <exception cref="InvalidDataException">The ONNX encoder's input or output has an unexpected shape.</exception>
+    public SageAudioFeaturizerTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        AudioFeaturizerColumns.Check(input.Schema, _options);
+        var ffOptions = FFMpegBinaries.Find(_options.FFMpegBinaryFolder);
+        IAudioEncoder encoder = _options.EncoderModelPath is null
+            ? new LogMelEncoder(_options.MelBands)
+            : new OnnxAudioEncoder(_options.EncoderModelPath);
+        var featurizer = new AudioFeaturizer(new AudioDecoder(ffOptions), encoder, _options.MissingAudio);
+        try
+        {
+            var mapping = AudioFeaturizerMapping.Create(_catalog, _options, featurizer.Featurize).Fit(input);
+            return new SageAudioFeaturizerTransformer(mapping, featurizer, _options);
+        }
+        catch
+        {
+            featurizer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns the input schema plus the audio features column, a variable-length vector of Single.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        AudioFeaturizerColumns.Check(inputSchema, _options);
+        // The stock CustomMapping estimator computes the output shape without calling its action, so no featuriser is needed.
+        return AudioFeaturizerMapping.Create(_catalog, _options, static (_, _) => []).GetOutputSchema(inputSchema);
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Sage.MLNet.Data;
+using Sage.MLNet.Featurization.Faces;
+
+namespace Sage.MLNet;
+
+/// <summary>
+/// Featurises each video's face-crop folder into per-frame visual features with an ONNX image encoder.
+/// Dispose the fitted transformer: it holds an ONNX Runtime session.
+/// </summary>
+/// <remarks>
+/// <para>Rows are featurised when a cursor reaches them, so a pass over <see cref="Transform"/>'s output decodes and encodes
+/// every crop again; featurise once, save the features (for example with <c>mlContext.Data.SaveAsBinary</c>), and train on them.</para>
+/// <para>The transformer cannot be saved yet (<see cref="ICanSaveModel.Save"/> throws <see cref="NotSupportedException"/>):
+/// a saved model would have to carry the encoder and its settings, which comes later.</para>
+/// </remarks>
+public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable
+{
+    private readonly SageFaceFeaturizerOptions _options;
+    private readonly FaceFeaturizer _featurizer;
+    private readonly IEstimator<ITransformer> _mapping;
+
+    internal SageFaceFeaturizerTransformer(TransformsCatalog catalog, SageFaceFeaturizerOptions options)
+    {
+        _options = options;
+        _featurizer = FaceFeaturizer.Create(options);
+        _mapping = FaceFeaturizerMapping.Create(catalog, _featurizer.Featurize, options);
+    }
+
+    /// <summary>Returns false: each row is one video, so the transformer has no per-row mapper to offer.</summary>
+    public bool IsRowToRowMapper => false;
+
+    /// <summary>Returns the width Dv of one frame's features: 512 for the packaged ResNet18.</summary>
+    public int FeatureSize => _featurizer.FeatureSize;
+
+    /// <summary>Returns the input schema with the features and FaceFound columns appended.</summary>
+    /// <param name="inputSchema">The schema of the rows to featurise.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or mistyped; the message names it.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FaceColumns.Check(inputSchema, _options);
+        return FaceColumns.Output(inputSchema, _options);
+    }
+
+    /// <summary>Returns the rows with each video's features (T × Dv, frame-major) and FaceFound (T values), computed when read.</summary>
+    /// <param name="input">Rows with the face-folder and frame-count columns.</param>
+    /// <remarks>
+    /// A frame without a crop takes the features of the nearest earlier crop, or of the first crop when no earlier one
+    /// exists, and has FaceFound 0, in training and inference alike. A folder with no crop at all fails
+    /// (<see cref="SageFaceFeaturizerOptions.EmptyFolderIsError"/>) or gives zeros. Reading a row throws
+    /// <see cref="InvalidDataException"/> for an unreadable crop, naming the video and the file, and
+    /// <see cref="DirectoryNotFoundException"/> for a missing folder.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or mistyped; the message names it.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FaceColumns.Check(input.Schema, _options);
+        return new BadRowErrorDataView(_mapping.Fit(input).Transform(input));
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/>: the face featuriser cannot be saved with a model yet.</summary>
+    /// <param name="ctx">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException(
+            "SageFaceFeaturizerTransformer cannot be saved yet: featurise the videos, then train and save SAGE on the features; saving the featurizer settings with a model comes later");
+
+    /// <summary>Returns nothing: <see cref="IsRowToRowMapper"/> is false.</summary>
+    /// <param name="inputSchema">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new NotSupportedException("SageFaceFeaturizerTransformer featurises whole videos; use Transform");
+
+    /// <summary>Closes the encoder's ONNX Runtime session.</summary>
+    public void Dispose() => _featurizer.Dispose();
+}
