@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Featurization.Cache;
 
 namespace Sage.MLNet;
 
@@ -20,6 +21,7 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
     /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
     /// <exception cref="FileNotFoundException">ffmpeg or ffprobe cannot be found; the message says how to install it.</exception>
     /// <exception cref="InvalidDataException">The ONNX encoder's input or output has an unexpected shape.</exception>
+    /// <exception cref="ArgumentException"><see cref="SageAudioFeaturizerOptions.CacheFolder"/> is empty.</exception>
     public SageAudioFeaturizerTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -31,8 +33,13 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
         var featurizer = new AudioFeaturizer(new AudioDecoder(ffOptions), encoder, _options.MissingAudio);
         try
         {
-            var mapping = AudioFeaturizerMapping.Create(_catalog, _options, featurizer.Featurize).Fit(input);
-            return new SageAudioFeaturizerTransformer(mapping, featurizer, _options);
+            // The settings hash reads an ONNX encoder's file once here, not once per video.
+            var folder = _options.CacheFolder is { } cacheFolder ? FeatureCacheFolder.Open(cacheFolder, FeaturizerSettings.Audio(_options)) : null;
+            var cached = new CachedFeaturizer(folder, VideoKeys.ForVideoFile,
+                (video, frameCount) => new VideoFeatures(frameCount, featurizer.FeatureSize, featurizer.Featurize(video, frameCount), 0, []),
+                featurizer.FeatureSize, extraChannels: 0);
+            var mapping = AudioFeaturizerMapping.Create(_catalog, _options, (video, frameCount) => cached.Featurize(video, frameCount).Values).Fit(input);
+            return new SageAudioFeaturizerTransformer(mapping, featurizer, cached, _options);
         }
         catch
         {

@@ -33,4 +33,12 @@ public sealed class SageAudioFeaturizerOptions
     /// Default: null, which uses FFMpegCore's <c>GlobalFFOptions.Current.BinaryFolder</c> (by default empty: the binaries are looked up on PATH).
     /// </summary>
     public string? FFMpegBinaryFolder { get; set; }
+
+    /// <summary>Gets or sets the folder of the on-disk feature cache; null computes every video every time. Default: null.</summary>
+    /// <remarks>
+    /// When set, each video is read from <c>&lt;CacheFolder&gt;/audio-&lt;featurizerKey&gt;/&lt;videoKey&gt;.features</c> when that file
+    /// exists and is intact, and computed and written there otherwise. Changing the encoder file, <see cref="MelBands"/> or <see cref="MissingAudio"/>, or touching the video, misses.
+    /// See <see cref="SageFeatureCache"/> for the keys and for filling the cache in shards.
+    /// </remarks>
+    public string? CacheFolder { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Data;
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Featurization.Cache;
 
 namespace Sage.MLNet;
 
@@ -20,16 +21,18 @@ namespace Sage.MLNet;
 /// settings with a model comes later.</para>
 /// <para>With an ONNX encoder this object holds an ONNX Runtime session: dispose the fitted transformer when done.</para>
 /// </remarks>
-public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable
+public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, ICacheableFeaturizer
 {
     private readonly ITransformer _mapping;
     private readonly AudioFeaturizer _featurizer;
+    private readonly CachedFeaturizer _cached;
     private readonly SageAudioFeaturizerOptions _options;
 
-    internal SageAudioFeaturizerTransformer(ITransformer mapping, AudioFeaturizer featurizer, SageAudioFeaturizerOptions options)
+    internal SageAudioFeaturizerTransformer(ITransformer mapping, AudioFeaturizer featurizer, CachedFeaturizer cached, SageAudioFeaturizerOptions options)
     {
         _mapping = mapping;
         _featurizer = featurizer;
+        _cached = cached;
         _options = options;
     }
 
@@ -74,4 +77,12 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable
 
     /// <summary>Releases the ONNX Runtime session of an ONNX encoder; a log-mel featuriser holds nothing.</summary>
     public void Dispose() => _featurizer.Dispose();
+
+    CachedFeaturizer ICacheableFeaturizer.Cached => _cached;
+
+    string ICacheableFeaturizer.SourceColumnName => _options.VideoFileColumnName;
+
+    string ICacheableFeaturizer.FrameCountColumnName => _options.FrameCountColumnName;
+
+    void ICacheableFeaturizer.CheckInput(DataViewSchema schema) => AudioFeaturizerColumns.Check(schema, _options);
 }

@@ -64,4 +64,12 @@ public sealed class SageFaceFeaturizerOptions
 
     /// <summary>Whether the encoder falls back to the CPU when the GPU cannot be used; false throws instead. Default: false.</summary>
     public bool FallbackToCpu { get; set; }
+
+    /// <summary>Folder of the on-disk feature cache; null computes every video every time. Default: null.</summary>
+    /// <remarks>
+    /// When set, each video is read from <c>&lt;CacheFolder&gt;/faces-&lt;featurizerKey&gt;/&lt;videoKey&gt;.features</c> when that file
+    /// exists and is intact, and computed and written there otherwise. Changing the encoder file, image size, pixel options or <see cref="EmptyFolderIsError"/>, or touching a crop, misses.
+    /// See <see cref="SageFeatureCache"/> for the keys and for filling the cache in shards.
+    /// </remarks>
+    public string? CacheFolder { get; set; }
 }

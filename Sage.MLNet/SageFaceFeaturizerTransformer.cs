@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Data;
+using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Featurization.Faces;
 
 namespace Sage.MLNet;
@@ -11,21 +12,34 @@ namespace Sage.MLNet;
 /// </summary>
 /// <remarks>
 /// <para>Rows are featurised when a cursor reaches them, so a pass over <see cref="Transform"/>'s output decodes and encodes
-/// every crop again; featurise once, save the features (for example with <c>mlContext.Data.SaveAsBinary</c>), and train on them.</para>
+/// every crop again; set <see cref="SageFaceFeaturizerOptions.CacheFolder"/> (and fill it with <see cref="SageFeatureCache.Fill"/>)
+/// so later passes read each video's features from disk, or save the features yourself and train on them.</para>
 /// <para>The transformer cannot be saved yet (<see cref="ICanSaveModel.Save"/> throws <see cref="NotSupportedException"/>):
 /// a saved model would have to carry the encoder and its settings, which comes later.</para>
 /// </remarks>
-public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable
+public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, ICacheableFeaturizer
 {
     private readonly SageFaceFeaturizerOptions _options;
     private readonly FaceFeaturizer _featurizer;
     private readonly IEstimator<ITransformer> _mapping;
+    private readonly CachedFeaturizer _cached;
 
     internal SageFaceFeaturizerTransformer(TransformsCatalog catalog, SageFaceFeaturizerOptions options)
     {
         _options = options;
         _featurizer = FaceFeaturizer.Create(options);
-        _mapping = FaceFeaturizerMapping.Create(catalog, _featurizer.Featurize, options);
+        try
+        {
+            // The settings hash reads the encoder file once here, not once per video.
+            var folder = options.CacheFolder is { } cacheFolder ? FeatureCacheFolder.Open(cacheFolder, FeaturizerSettings.Faces(options)) : null;
+            _cached = new CachedFeaturizer(folder, VideoKeys.ForFaceFolder, Compute, _featurizer.FeatureSize, extraChannels: 1);
+        }
+        catch
+        {
+            _featurizer.Dispose();
+            throw;
+        }
+        _mapping = FaceFeaturizerMapping.Create(catalog, Featurize, options);
     }
 
     /// <summary>Returns false: each row is one video, so the transformer has no per-row mapper to offer.</summary>
@@ -76,4 +90,24 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable
 
     /// <summary>Closes the encoder's ONNX Runtime session.</summary>
     public void Dispose() => _featurizer.Dispose();
+
+    CachedFeaturizer ICacheableFeaturizer.Cached => _cached;
+
+    string ICacheableFeaturizer.SourceColumnName => _options.FaceFolderColumnName;
+
+    string ICacheableFeaturizer.FrameCountColumnName => _options.FrameCountColumnName;
+
+    void ICacheableFeaturizer.CheckInput(DataViewSchema schema) => FaceColumns.Check(schema, _options);
+
+    private (float[] Features, float[] FaceFound) Featurize(string folder, int frameCount)
+    {
+        var features = _cached.Featurize(folder, frameCount);
+        return (features.Values, features.Extra);
+    }
+
+    private VideoFeatures Compute(string folder, int frameCount)
+    {
+        var (features, faceFound) = _featurizer.Featurize(folder, frameCount);
+        return new VideoFeatures(frameCount, _featurizer.FeatureSize, features, 1, faceFound);
+    }
 }

@@ -13,6 +13,7 @@ internal static class FaceOptionsValidation
         Check(o.EncoderChannelMeans is { Length: 3 } m && m.All(float.IsFinite), o.EncoderChannelMeans, nameof(o.EncoderChannelMeans), "must hold three finite values (red, green, blue)");
         Check(o.EncoderChannelStds is { Length: 3 } s && s.All(v => float.IsFinite(v) && v > 0), o.EncoderChannelStds, nameof(o.EncoderChannelStds), "must hold three positive values (red, green, blue)");
         Check(o.GpuDeviceId is null or >= 0, o.GpuDeviceId, nameof(o.GpuDeviceId), "must be null or a device index");
+        Check(o.CacheFolder is null || !string.IsNullOrWhiteSpace(o.CacheFolder), o.CacheFolder, nameof(o.CacheFolder), "must be null (no cache) or a folder");
         Check(o.EncoderModelPath is null || o.EncoderModelPath.Length > 0, o.EncoderModelPath, nameof(o.EncoderModelPath), "must be null (the packaged ResNet18) or a file");
         (string Value, string Name)[] columns =
         [

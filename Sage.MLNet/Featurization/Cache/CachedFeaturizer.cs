@@ -1,0 +1,61 @@
+namespace Sage.MLNet.Featurization.Cache;
+
+/// <summary>
+/// Featurises a video through the cache: reads its features file when present and intact, else computes and writes it.
+/// Without a cache folder it only computes. Thread-safe, as ML.NET's cursor threads need.
+/// </summary>
+internal sealed class CachedFeaturizer
+{
+    private readonly Func<string, int, string?> _videoKey;
+    private readonly Func<string, int, VideoFeatures> _compute;
+    private readonly int _featureSize;
+    private readonly int _extraChannels;
+    private long _computations;
+
+    /// <param name="folder">The featuriser's cache folder; null caches nothing.</param>
+    /// <param name="videoKey">Maps a source (folder or file) and T to the video key, or null when the video cannot be cached (the computation then reports why).</param>
+    /// <param name="compute">Featurises a source for T frames.</param>
+    /// <param name="featureSize">D.</param>
+    /// <param name="extraChannels">C.</param>
+    public CachedFeaturizer(FeatureCacheFolder? folder, Func<string, int, string?> videoKey, Func<string, int, VideoFeatures> compute, int featureSize, int extraChannels)
+    {
+        Folder = folder;
+        _videoKey = videoKey;
+        _compute = compute;
+        _featureSize = featureSize;
+        _extraChannels = extraChannels;
+    }
+
+    public FeatureCacheFolder? Folder { get; }
+
+    /// <summary>Videos computed (not read from the cache) so far; the encoder runs only for these.</summary>
+    public long Computations => Interlocked.Read(ref _computations);
+
+    public VideoFeatures Featurize(string source, int frameCount) => Featurize(source, frameCount, out _);
+
+    /// <exception cref="IOException">The computed features cannot be written to the cache; the message names the video and the file.</exception>
+    public VideoFeatures Featurize(string source, int frameCount, out bool hit)
+    {
+        var path = Folder is not null && frameCount >= 0 && _videoKey(source, frameCount) is { } key ? Folder.PathOf(key) : null;
+        if (path is not null && FeatureCacheFile.TryRead(path, frameCount, _featureSize, _extraChannels) is { } cached)
+        {
+            hit = true;
+            return cached;
+        }
+        hit = false;
+        Interlocked.Increment(ref _computations);
+        var computed = _compute(source, frameCount);
+        if (path is not null)
+        {
+            try
+            {
+                FeatureCacheFile.Write(path, computed);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"video '{source}': could not write its features to the cache file '{path}': {e.Message}", e);
+            }
+        }
+        return computed;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Sage.MLNet.Persistence;
+
+namespace Sage.MLNet.Featurization.Cache;
+
+/// <summary>Writes and reads one video's cached features, a <c>&lt;videoKey&gt;.features</c> file.</summary>
+/// <remarks>
+/// Layout, integers and floats little-endian:
+/// <code>
+/// offset           bytes      field
+/// 0                8          magic, ASCII "SAGEFEAT"
+/// 8                4          int32 format version (FormatVersion, 1)
+/// 12               4          int32 T, frames
+/// 16               4          int32 D, features per frame
+/// 20               4          int32 C, extra per-frame channels (faces: 1, FaceFound; audio: 0)
+/// 24               4·T·D      float32 features, [T, D] frame-major
+/// 24 + 4·T·D       4·C·T      float32 extra channels, [C, T] channel-major
+/// end − 32         32         SHA-256 of every byte before it
+/// </code>
+/// A file whose length, magic, version, T, D, C or hash is not what the reader expects counts as absent, so a damaged
+/// or foreign file is recomputed and overwritten rather than trusted. Files are written through <see cref="AtomicFile"/>,
+/// so a killed writer leaves at most a hidden temporary sibling, which readers never open.
+/// </remarks>
+internal static class FeatureCacheFile
+{
+    public const int FormatVersion = 1;
+    public const string Extension = ".features";
+    private const int HeaderSize = 24;
+    private const int HashSize = 32;
+
+    private static ReadOnlySpan<byte> Magic => "SAGEFEAT"u8;
+
+    public static void Write(string path, VideoFeatures features) =>
+        AtomicFile.Write(path, stream => stream.Write(Encode(features)));
+
+    public static byte[] Encode(VideoFeatures features)
+    {
+        var payload = checked(HeaderSize + 4 * (features.Values.Length + features.Extra.Length));
+        var bytes = new byte[checked(payload + HashSize)];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), features.FrameCount);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), features.FeatureSize);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), features.ExtraChannels);
+        // .NET runs little-endian on every supported platform, so the floats' memory is already the file's byte order.
+        var values = MemoryMarshal.AsBytes(features.Values.AsSpan());
+        values.CopyTo(bytes.AsSpan(HeaderSize));
+        MemoryMarshal.AsBytes(features.Extra.AsSpan()).CopyTo(bytes.AsSpan(HeaderSize + values.Length));
+        SHA256.HashData(bytes.AsSpan(0, payload), bytes.AsSpan(payload));
+        return bytes;
+    }
+
+    /// <summary>Returns the file's features, or null when it is missing, unreadable, damaged or of another shape than expected.</summary>
+    public static VideoFeatures? TryRead(string path, int frameCount, int featureSize, int extraChannels)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return Decode(bytes, frameCount, featureSize, extraChannels);
+    }
+
+    public static VideoFeatures? Decode(byte[] bytes, int frameCount, int featureSize, int extraChannels)
+    {
+        long valueCount = (long)frameCount * featureSize;
+        long extraCount = (long)frameCount * extraChannels;
+        var payload = HeaderSize + 4 * (valueCount + extraCount);
+        if (bytes.LongLength != payload + HashSize
+            || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)) != FormatVersion
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) != frameCount
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16)) != featureSize
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)) != extraChannels)
+        {
+            return null;
+        }
+        Span<byte> hash = stackalloc byte[HashSize];
+        SHA256.HashData(bytes.AsSpan(0, (int)payload), hash);
+        if (!hash.SequenceEqual(bytes.AsSpan((int)payload, HashSize)))
+        {
+            return null;
+        }
+        var values = new float[valueCount];
+        var extra = new float[extraCount];
+        bytes.AsSpan(HeaderSize, (int)(4 * valueCount)).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        bytes.AsSpan((int)(HeaderSize + 4 * valueCount), (int)(4 * extraCount)).CopyTo(MemoryMarshal.AsBytes(extra.AsSpan()));
+        return new VideoFeatures(frameCount, featureSize, values, extraChannels, extra);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Sage.MLNet;
+
+/// <summary>Progress of <see cref="SageFeatureCache.Fill"/>, reported after each video of the shard.</summary>
+public sealed record SageFeatureCacheProgress
+{
+    /// <summary>Gets the videos of the shard done so far, hits included.</summary>
+    public int VideosDone { get; init; }
+
+    /// <summary>Gets the number of videos in the shard.</summary>
+    public int Videos { get; init; }
+
+    /// <summary>Gets how many of the videos done were already cached.</summary>
+    public int Hits { get; init; }
+
+    /// <summary>Gets the total T of the videos done, in frames.</summary>
+    public long Frames { get; init; }
+
+    /// <summary>Gets the video just done: its VideoId, or its source (folder or file) when the rows have no VideoId column.</summary>
+    public string Video { get; init; } = "";
+}
