@@ -36,7 +36,7 @@ public static class AudioFeaturizationCatalog
     /// A video without an audio track fails its row with an <see cref="InvalidDataException"/> naming it, or gets T × Da
     /// zeros under <see cref="SageMissingAudioPolicy.Zeros"/>. Memory: one video's waveform (about 3.8 MB per minute) and
     /// features per reading thread. ffmpeg and ffprobe must be installed (Debian: <c>apt-get install -y ffmpeg</c>).
-    /// The fitted transformer cannot be saved: featurise, then train on the features.
+    /// Save the fitted transformer with the model trained on its features through <see cref="SageModel.Save"/>.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentException">A column name is empty.</exception>

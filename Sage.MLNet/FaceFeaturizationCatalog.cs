@@ -17,7 +17,7 @@ public static class FaceFeaturizationCatalog
     /// <item><term>VisualFeatures (output)</term><description>Variable-length vector of Single: T × Dv values, frame-major; Dv = 512 for the packaged ResNet18.</description></item>
     /// <item><term>FaceFound (output)</term><description>Variable-length vector of Single: T values, 1 where the frame has a crop, 0 where its features were copied from the nearest earlier crop (the first crop before any face), so training can leave those frames out.</description></item>
     /// </list>
-    /// <para>Dispose the fitted transformer. It cannot be saved yet: featurise, then train on the features.</para>
+    /// <para>Dispose the fitted transformer. Save it with the model trained on its features through <see cref="SageModel.Save"/>.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name says which.</exception>
     public static SageFaceFeaturizerEstimator FeaturizeFaces(this TransformsCatalog catalog, SageFaceFeaturizerOptions options)

@@ -16,9 +16,8 @@ namespace Sage.MLNet;
 /// <para>A row whose video is missing, unreadable, truncated or corrupt, or has no audio track under
 /// <see cref="SageMissingAudioPolicy.Error"/>, fails while the result is read, with an <see cref="InvalidDataException"/>
 /// that names the video file and gives ffprobe's or ffmpeg's message.</para>
-/// <para>This model cannot be saved: <c>mlContext.Model.Save</c> throws <see cref="NotSupportedException"/>. Featurise
-/// your videos, then train SAGE on the features (caching them if you like) and save that model; saving the featuriser's
-/// settings with a model comes later.</para>
+/// <para><c>mlContext.Model.Save</c> cannot save it (it throws <see cref="NotSupportedException"/>): save the trained model
+/// with <see cref="SageModel.Save"/>, passing this featurizer, and load both with <see cref="SageModel.LoadWithFeaturizers"/>.</para>
 /// <para>With an ONNX encoder this object holds an ONNX Runtime session: dispose the fitted transformer when done.</para>
 /// </remarks>
 public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, ICacheableFeaturizer
@@ -35,6 +34,9 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
         _cached = cached;
         _options = options;
     }
+
+    /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
+    internal SageAudioFeaturizerOptions Options => _options;
 
     /// <summary>Gets Da, the number of audio features per video frame: 2 × <see cref="SageAudioFeaturizerOptions.MelBands"/> for log-mel, or the ONNX encoder's D.</summary>
     public int FeatureSize => _featurizer.FeatureSize;
@@ -68,12 +70,12 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
         return new BadRowErrorDataView(_mapping.Transform(input));
     }
 
-    /// <summary>Throws: the featuriser cannot be saved yet; featurise, then train on the features and save that model.</summary>
+    /// <summary>Throws: ML.NET's public API cannot save this featurizer's state; <see cref="SageModel.Save"/> saves its settings instead.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException(
-            "The SAGE audio featurizer cannot be saved with a model yet. Featurize the videos with it, then train on the " +
-            "AudioFeatures column and save that model; saving featurizer settings with a model comes later.");
+            "The SAGE audio featurizer cannot be saved by mlContext.Model.Save: save the trained SAGE model with " +
+            "SageModel.Save(..., audio: this featurizer) and load both with SageModel.LoadWithFeaturizers.");
 
     /// <summary>Releases the ONNX Runtime session of an ONNX encoder; a log-mel featuriser holds nothing.</summary>
     public void Dispose() => _featurizer.Dispose();

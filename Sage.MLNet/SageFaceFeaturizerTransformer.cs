@@ -14,8 +14,9 @@ namespace Sage.MLNet;
 /// <para>Rows are featurised when a cursor reaches them, so a pass over <see cref="Transform"/>'s output decodes and encodes
 /// every crop again; set <see cref="SageFaceFeaturizerOptions.CacheFolder"/> (and fill it with <see cref="SageFeatureCache.Fill"/>)
 /// so later passes read each video's features from disk, or save the features yourself and train on them.</para>
-/// <para>The transformer cannot be saved yet (<see cref="ICanSaveModel.Save"/> throws <see cref="NotSupportedException"/>):
-/// a saved model would have to carry the encoder and its settings, which comes later.</para>
+/// <para><c>mlContext.Model.Save</c> cannot save it (<see cref="ICanSaveModel.Save"/> throws <see cref="NotSupportedException"/>):
+/// save the trained model with <see cref="SageModel.Save"/>, passing this featurizer, and load both with
+/// <see cref="SageModel.LoadWithFeaturizers"/>.</para>
 /// </remarks>
 public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, ICacheableFeaturizer
 {
@@ -41,6 +42,9 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
         }
         _mapping = FaceFeaturizerMapping.Create(catalog, Featurize, options);
     }
+
+    /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
+    internal SageFaceFeaturizerOptions Options => _options;
 
     /// <summary>Returns false: each row is one video, so the transformer has no per-row mapper to offer.</summary>
     public bool IsRowToRowMapper => false;
@@ -75,12 +79,12 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
         return new BadRowErrorDataView(_mapping.Fit(input).Transform(input));
     }
 
-    /// <summary>Throws <see cref="NotSupportedException"/>: the face featuriser cannot be saved with a model yet.</summary>
+    /// <summary>Throws <see cref="NotSupportedException"/>: ML.NET's public API cannot save this featurizer's state; <see cref="SageModel.Save"/> saves its settings instead.</summary>
     /// <param name="ctx">Unused.</param>
     /// <exception cref="NotSupportedException">Always.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException(
-            "SageFaceFeaturizerTransformer cannot be saved yet: featurise the videos, then train and save SAGE on the features; saving the featurizer settings with a model comes later");
+            "SageFaceFeaturizerTransformer cannot be saved by mlContext.Model.Save: save the trained SAGE model with SageModel.Save(..., faces: this featurizer) and load both with SageModel.LoadWithFeaturizers");
 
     /// <summary>Returns nothing: <see cref="IsRowToRowMapper"/> is false.</summary>
     /// <param name="inputSchema">Unused.</param>

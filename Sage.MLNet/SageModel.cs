@@ -1,9 +1,14 @@
+using System.IO.Compression;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Sage.MLNet.Persistence;
 
 namespace Sage.MLNet;
 
-/// <summary>Loads saved SAGE models, checking the file first so a damaged one gets a clear error.</summary>
+/// <summary>
+/// Saves and loads SAGE models, checking the file first so a damaged one gets a clear error; with
+/// <see cref="Save"/> and <see cref="LoadWithFeaturizers"/> a model also carries the featurizers its features came from.
+/// </summary>
 public static class SageModel
 {
     private const string Description = "Model file";
@@ -21,13 +26,119 @@ public static class SageModel
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
-        using (var archive = SafeZip.OpenRead(path, Description))
+        CheckEntries(path);
+        return LoadModel(mlContext, path, out inputSchema);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as ML.NET's model zip, plus the entry <c>Sage/featurization.json</c> with the settings
+    /// of the featurizers its features came from, so <see cref="LoadWithFeaturizers"/> can score raw videos the same way.
+    /// </summary>
+    /// <param name="mlContext">The context.</param>
+    /// <param name="model">The trained model, usually a <see cref="SageTransformer"/>.</param>
+    /// <param name="inputSchema">The schema of the featurised rows the model scores, or of the raw rows (the featurizers' output columns are then added).</param>
+    /// <param name="path">The model zip to write; written whole or not at all.</param>
+    /// <param name="faces">The face featurizer that made the visual features; null when none was used.</param>
+    /// <param name="audio">The audio featurizer that made the audio features; null when none was used.</param>
+    /// <remarks>
+    /// <para>The entry keeps every setting of each featurizer (columns, encoder, image size and normalisation, batch size,
+    /// empty-folder and missing-audio policies, mel bands, feature sizes) and the SHA-256 of each encoder file as it is when
+    /// this is called: save before changing an encoder file. An encoder given by path is kept as that path. Where the
+    /// featurizers run (GPU) and their cache folders are not kept. <c>mlContext.Model.Load</c> and <see cref="Load"/> still
+    /// read the zip, ignoring the entry.</para>
+    /// <para>With neither featurizer the zip is what <c>mlContext.Model.Save</c> writes.</para>
+    /// </remarks>
+    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path,
+        SageFaceFeaturizerTransformer? faces = null, SageAudioFeaturizerTransformer? audio = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentNullException.ThrowIfNull(path);
+        var featurization = faces is null && audio is null
+            ? null
+            : new FeaturizationFile(FeaturizationFile.CurrentFormatVersion, Featurization.Cache.FeaturizerSettings.FeaturizerVersion,
+                faces is null ? null : FaceFeaturizerRecord.From(faces),
+                audio is null ? null : AudioFeaturizerRecord.From(audio));
+        var schema = FeaturizationSchema.WithFeatures(inputSchema, faces, audio);
+        using var zip = new MemoryStream();
+        mlContext.Model.Save(model, schema, zip);
+        if (featurization is not null)
         {
-            foreach (var entry in archive.Entries)
+            using var archive = new ZipArchive(zip, ZipArchiveMode.Update, leaveOpen: true);
+            using var entry = archive.CreateEntry(FeaturizationFile.EntryName).Open();
+            entry.Write(featurization.ToJson());
+        }
+        AtomicFile.Write(path, zip.WriteTo);
+    }
+
+    /// <summary>
+    /// Loads a model zip written by <see cref="Save"/> and rebuilds its featurizers from the saved settings, giving one
+    /// chain that scores raw video rows (face folder, video file, frame count) the way the model was trained.
+    /// </summary>
+    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder and the model run.</param>
+    /// <param name="path">The model zip.</param>
+    /// <param name="inputSchema">The raw rows' schema: the saved one without the features, with the featurizers' input columns.</param>
+    /// <param name="encoderPaths">For a model trained on another machine: encoder paths as saved, mapped to where those files are here. The hashes are still checked.</param>
+    /// <returns>The face featurizer, the audio featurizer (each where saved) and the model, in that order; dispose it when done.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged or not a model, or was saved without featurizers (load it with <see cref="Load"/>).</exception>
+    /// <exception cref="InvalidOperationException">An encoder file is missing here or differs from the one the model was trained with; the message names it and both SHA-256 hashes.</exception>
+    public static TransformerChain<ITransformer> LoadWithFeaturizers(MLContext mlContext, string path, out DataViewSchema inputSchema,
+        IReadOnlyDictionary<string, string>? encoderPaths = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(path);
+        var json = CheckEntries(path)
+            ?? throw new InvalidDataException(
+                $"{Description} '{path}' was saved without featurizers (it has no '{FeaturizationFile.EntryName}' entry); load it with SageModel.Load and featurise the rows yourself, or save it with SageModel.Save and its featurizers");
+        var featurization = FeaturizationFile.Parse(json, path);
+        var encoders = new EncoderFile(path, encoderPaths);
+        var steps = new List<ITransformer>();
+        try
+        {
+            var model = LoadModel(mlContext, path, out var savedSchema);
+            steps.Add(model);
+            inputSchema = FeaturizationSchema.Raw(savedSchema, featurization);
+            var schemaOnly = new SchemaOnlyDataView(inputSchema);
+            if (featurization.Faces is { } faces)
             {
-                SafeZip.ReadEntry(archive, entry.FullName, path, Description);     // every entry whole and intact
+                steps.Insert(steps.Count - 1, faces.Rebuild(mlContext, schemaOnly, encoders));
+            }
+            if (featurization.Audio is { } audio)
+            {
+                steps.Insert(steps.Count - 1, audio.Rebuild(mlContext, schemaOnly, encoders));
+            }
+            return new TransformerChain<ITransformer>([.. steps]);
+        }
+        catch
+        {
+            foreach (var step in steps.OfType<IDisposable>())
+            {
+                step.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Checks that every entry of the zip is whole and returns the featurization entry's bytes, or null when it has none.</summary>
+    private static byte[]? CheckEntries(string path)
+    {
+        using var archive = SafeZip.OpenRead(path, Description);
+        byte[]? featurization = null;
+        foreach (var entry in archive.Entries)
+        {
+            var bytes = SafeZip.ReadEntry(archive, entry.FullName, path, Description);
+            if (entry.FullName == FeaturizationFile.EntryName)
+            {
+                featurization = bytes;
             }
         }
+        return featurization;
+    }
+
+    private static ITransformer LoadModel(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
         try
         {
             return mlContext.Model.Load(path, out inputSchema);

@@ -239,7 +239,8 @@ public sealed class SageFaceFeaturizerTests
 
         var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(model, data.Schema, Path.Combine(crops.Root, "m.zip")));
 
-        StringAssert.Contains(e.Message, "cannot be saved yet");
+        StringAssert.Contains(e.Message, "cannot be saved by mlContext.Model.Save");
+        StringAssert.Contains(e.Message, "SageModel.Save");
     }
 
     [TestMethod]
