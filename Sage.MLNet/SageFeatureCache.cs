@@ -14,7 +14,9 @@ namespace Sage.MLNet;
 /// Set <see cref="SageFaceFeaturizerOptions.CacheFolder"/> or <see cref="SageAudioFeaturizerOptions.CacheFolder"/>, fit the
 /// featuriser, and run <c>Fill(videos, featurizer, i, n)</c> as job i of n. Afterwards a pipeline with the same
 /// CacheFolder and settings reads every video from the cache instead of running the encoder. Videos finished before a
-/// crash are hits when the job runs again.
+/// crash are hits when the job runs again. With <c>skipBadVideos: true</c> a video that cannot be featurised (a corrupt
+/// file, an empty crop folder …) is listed in <see cref="SageFeatureCacheReport.Failures"/> instead of stopping the job;
+/// it gets no cache file, so the next fill tries it again.
 /// </para>
 /// <para>
 /// The cache holds a folder per featuriser setting, <c>&lt;CacheFolder&gt;/&lt;faces|audio&gt;-&lt;featurizerKey&gt;/</c>, with a
@@ -47,15 +49,26 @@ public static class SageFeatureCache
     /// <param name="featurizer">A fitted <see cref="SageFaceFeaturizerTransformer"/> or <see cref="SageAudioFeaturizerTransformer"/> whose options set CacheFolder.</param>
     /// <param name="shardIndex">This job's shard, 0 … <paramref name="shardCount"/> − 1.</param>
     /// <param name="shardCount">The number of jobs the videos are split among; 1 fills the whole set.</param>
-    /// <param name="progress">Receives a report after each video; null reports nothing.</param>
+    /// <param name="progress">Receives a report after each video, failed ones included; null reports nothing.</param>
     /// <param name="cancellationToken">Stops between videos; files already written stay valid.</param>
-    /// <returns>The shard's video, hit, computed and frame counts and the time taken.</returns>
+    /// <param name="skipBadVideos">
+    /// Whether a video that cannot be featurised (a corrupt or truncated file, an unreadable crop, an empty or missing
+    /// crop folder, a missing file, no audio track under <see cref="SageMissingAudioPolicy.Error"/>: an
+    /// <see cref="InvalidDataException"/>, <see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/>)
+    /// is recorded in <see cref="SageFeatureCacheReport.Failures"/> and the fill goes on with the next video; nothing is
+    /// cached for it, so a later fill tries it again. Any other error (cancellation, a cache file that cannot be written)
+    /// still stops the fill. Default: false, the first bad video stops the fill with its exception. Pass it by name,
+    /// <c>Fill(videos, featurizer, i, n, skipBadVideos: true)</c>.
+    /// </param>
+    /// <returns>The shard's video, hit, computed, failed and frame counts, the failed videos with their errors, and the time taken.</returns>
     /// <exception cref="ArgumentException"><paramref name="featurizer"/> is not a face or audio featuriser, or its options have no CacheFolder.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The shard numbers are out of range, or an input column is missing or mistyped (the message names it).</exception>
-    /// <exception cref="InvalidDataException">A video cannot be featurised; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A video cannot be featurised and <paramref name="skipBadVideos"/> is false; the message names it.</exception>
+    /// <exception cref="DirectoryNotFoundException">A video's face-crop folder does not exist and <paramref name="skipBadVideos"/> is false; the message names it.</exception>
+    /// <exception cref="IOException">A video's features cannot be written to the cache, whatever <paramref name="skipBadVideos"/> says; the message names the video and the file.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static SageFeatureCacheReport Fill(IDataView videos, ITransformer featurizer, int shardIndex, int shardCount,
-        IProgress<SageFeatureCacheProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<SageFeatureCacheProgress>? progress = null, CancellationToken cancellationToken = default, bool skipBadVideos = false)
     {
         ArgumentNullException.ThrowIfNull(videos);
         ArgumentNullException.ThrowIfNull(featurizer);
@@ -80,16 +93,33 @@ public static class SageFeatureCache
 
         var stopwatch = Stopwatch.StartNew();
         var shard = ListShard(videos, cacheable, shardIndex, shardCount, cancellationToken);
+        var failures = new List<SageFeatureCacheFailure>();
         int hits = 0, done = 0;
         long frames = 0;
         foreach (var (id, source, frameCount) in shard)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            cacheable.Cached.Featurize(source, frameCount, out var hit);
+            try
+            {
+                cacheable.Cached.Featurize(source, frameCount, out var hit);
+                hits += hit ? 1 : 0;
+                frames += frameCount;
+            }
+            catch (Exception e) when (skipBadVideos && IsBadVideo(e))
+            {
+                // CachedFeaturizer writes only after a successful computation, so nothing of this video is on disk.
+                failures.Add(new SageFeatureCacheFailure(id, e.Message));
+            }
             done++;
-            hits += hit ? 1 : 0;
-            frames += frameCount;
-            progress?.Report(new SageFeatureCacheProgress { VideosDone = done, Videos = shard.Count, Hits = hits, Frames = frames, Video = id });
+            progress?.Report(new SageFeatureCacheProgress
+            {
+                VideosDone = done,
+                Videos = shard.Count,
+                Hits = hits,
+                Failed = failures.Count,
+                Frames = frames,
+                Video = id,
+            });
         }
         return new SageFeatureCacheReport
         {
@@ -97,11 +127,19 @@ public static class SageFeatureCache
             ShardCount = shardCount,
             Videos = done,
             Hits = hits,
-            Computed = done - hits,
+            Computed = done - hits - failures.Count,
+            Failures = failures.AsReadOnly(),
             Frames = frames,
             Seconds = stopwatch.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>
+    /// Tells a problem of one video's data, which the featurisers report as these exceptions naming the video, from a
+    /// problem of the run. A cache write failure is a plain <see cref="IOException"/> (CachedFeaturizer wraps it), so it
+    /// is not one: a full or read-only disk would otherwise mark every remaining video as failed.
+    /// </summary>
+    private static bool IsBadVideo(Exception e) => e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException;
 
     /// <summary>Returns the shard's videos; the shard is decided by VideoId, or by the source text, never by the video key, so no other shard's folders are listed.</summary>
     private static List<(string Id, string Source, int FrameCount)> ListShard(IDataView videos, ICacheableFeaturizer featurizer, int shardIndex, int shardCount, CancellationToken cancellationToken)

@@ -33,7 +33,11 @@ internal sealed class CachedFeaturizer
 
     public VideoFeatures Featurize(string source, int frameCount) => Featurize(source, frameCount, out _);
 
-    /// <exception cref="IOException">The computed features cannot be written to the cache; the message names the video and the file.</exception>
+    /// <exception cref="IOException">
+    /// The computed features cannot be written to the cache; the message names the video and the file. Always a plain
+    /// IOException, never a FileNotFound- or DirectoryNotFoundException, so that SageFeatureCache.Fill does not take a
+    /// cache problem for a bad video and skip it.
+    /// </exception>
     public VideoFeatures Featurize(string source, int frameCount, out bool hit)
     {
         var path = Folder is not null && frameCount >= 0 && _videoKey(source, frameCount) is { } key ? Folder.PathOf(key) : null;
