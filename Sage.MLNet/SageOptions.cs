@@ -24,6 +24,20 @@ public sealed class SageOptions
     /// <summary>Column of per-frame arousal labels (T values, −5 = not annotated); needed for training only. Default: "Arousal".</summary>
     public string ArousalColumnName { get; set; } = "Arousal";
 
+    /// <summary>
+    /// Column of per-frame face flags (T values, 1 = a face was found, 0 = not) whose 0 frames are left out of the
+    /// training loss; needed for training only. Default: null (every annotated frame counts).
+    /// </summary>
+    /// <remarks>
+    /// Set it to "FaceFound" when the visual features come from <see cref="FaceFeaturizationCatalog.FeaturizeFaces(TransformsCatalog, SageFaceFeaturizerOptions)"/>,
+    /// so frames whose face crop was missing (their features copied from an earlier crop) do not count in the loss, as
+    /// the paper excludes failed face detections during training. Those frames still go through the network, as
+    /// context for their neighbours. Evaluation (<see cref="SageCatalog.EvaluateCcc"/>) and the validation CCC of
+    /// <see cref="ValidationData"/> still count every annotated frame, as the ABAW metric does, so
+    /// <see cref="ValidationData"/> needs no such column. The column must be a vector of Single with one value per frame, each 0 or 1.
+    /// </remarks>
+    public string? FaceFoundColumnName { get; set; }
+
     /// <summary>Output column of predicted valence, T values in [−1, 1]. Default: "PredictedValence".</summary>
     public string PredictedValenceColumnName { get; set; } = "PredictedValence";
 

@@ -44,6 +44,8 @@ internal static class SageOptionsValidation
         {
             Check(!string.IsNullOrWhiteSpace(value), value, name, "must name a column");
         }
+        Check(o.FaceFoundColumnName is null || !string.IsNullOrWhiteSpace(o.FaceFoundColumnName), o.FaceFoundColumnName,
+            nameof(o.FaceFoundColumnName), "must be null (every frame counts) or name a column");
         var outputs = columns[4..];
         for (var i = 1; i < outputs.Length; i++)
         {

@@ -21,6 +21,15 @@ internal static class SageColumns
         CheckVector(schema, "arousal", options.ArousalColumnName);
     }
 
+    /// <summary>Checks the column of <see cref="SageOptions.FaceFoundColumnName"/>, when it is set.</summary>
+    public static void CheckFaceFound(DataViewSchema schema, SageOptions options)
+    {
+        if (options.FaceFoundColumnName is not null)
+        {
+            CheckVector(schema, "face-found", options.FaceFoundColumnName);
+        }
+    }
+
     public static void CheckFeatures(SchemaShape shape, SageOptions options)
     {
         CheckVector(shape, "visual features", options.VisualFeaturesColumnName);

@@ -67,6 +67,25 @@ internal static class SageFeatureRules
         }
     }
 
+    /// <summary>Checks one row's face flags: one value per frame, each 0 (no face) or 1 (a face).</summary>
+    public static void CheckFaceFound(in VBuffer<float> values, Func<string> video, string column, int frames)
+    {
+        if (values.Length != frames)
+        {
+            throw new InvalidDataException($"{video()}: column '{column}' has {values.Length} values but the video has {frames} frames");
+        }
+        var stored = values.GetValues();
+        for (var i = 0; i < stored.Length; i++)
+        {
+            if (stored[i] != 0 && stored[i] != 1)
+            {
+                var frame = values.IsDense ? i : values.GetIndices()[i];
+                throw new InvalidDataException(
+                    $"{video()}: column '{column}' has {stored[i]} at frame {frame}; face flags must be 0 (no face) or 1 (a face)");
+            }
+        }
+    }
+
     /// <summary>Returns the logical index of the first NaN or infinity, or −1; a sparse vector's implicit zeros are finite.</summary>
     private static int FirstNonFinite(in VBuffer<float> values, out float value)
     {

@@ -7,4 +7,6 @@ namespace Sage.MLNet.Data;
 /// <param name="Audio">T × Da values, frame-major.</param>
 /// <param name="Valence">T labels, or null when labels were not read.</param>
 /// <param name="Arousal">T labels, or null when labels were not read.</param>
-internal sealed record SageVideo(string Name, int Frames, float[] Visual, float[] Audio, float[]? Valence, float[]? Arousal);
+/// <param name="FaceFound">T values, 0 where the frame had no face crop and 1 where it had one; null when not read (every frame counts).</param>
+internal sealed record SageVideo(string Name, int Frames, float[] Visual, float[] Audio, float[]? Valence, float[]? Arousal,
+    float[]? FaceFound = null);

@@ -12,17 +12,27 @@ internal sealed class SageVideoReader
     private readonly IDataView _data;
     private readonly SageOptions _options;
     private readonly bool _withLabels;
+    private readonly string? _faceFoundColumn;
 
-    public SageVideoReader(IDataView data, SageOptions options, bool withLabels)
+    /// <param name="data">One row per video.</param>
+    /// <param name="options">Column names and feature sizes.</param>
+    /// <param name="withLabels">Whether to read the valence and arousal labels.</param>
+    /// <param name="withFaceFound">Whether to read, with the labels, the column of <see cref="SageOptions.FaceFoundColumnName"/> when it is set.</param>
+    public SageVideoReader(IDataView data, SageOptions options, bool withLabels, bool withFaceFound = false)
     {
         SageColumns.CheckFeatures(data.Schema, options);
         if (withLabels)
         {
             SageColumns.CheckLabels(data.Schema, options);
+            if (withFaceFound)
+            {
+                SageColumns.CheckFaceFound(data.Schema, options);
+            }
         }
         _data = data;
         _options = options;
         _withLabels = withLabels;
+        _faceFoundColumn = withLabels && withFaceFound ? options.FaceFoundColumnName : null;
     }
 
     /// <summary>Reads every row; with a <paramref name="shuffle"/> source the rows come in random order where the data allows it.</summary>
@@ -42,6 +52,10 @@ internal sealed class SageVideoReader
             columns.Add(schema[_options.ValenceColumnName]);
             columns.Add(schema[_options.ArousalColumnName]);
         }
+        if (_faceFoundColumn is not null)
+        {
+            columns.Add(schema[_faceFoundColumn]);
+        }
 
         using var cursor = shuffle is not null && _data.CanShuffle
             ? _data.GetRowCursor(columns, shuffle)
@@ -51,6 +65,7 @@ internal sealed class SageVideoReader
         var idGetter = idColumn is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(idColumn.Value);
         var valenceGetter = _withLabels ? cursor.GetGetter<VBuffer<float>>(schema[_options.ValenceColumnName]) : null;
         var arousalGetter = _withLabels ? cursor.GetGetter<VBuffer<float>>(schema[_options.ArousalColumnName]) : null;
+        var faceFoundGetter = _faceFoundColumn is null ? null : cursor.GetGetter<VBuffer<float>>(schema[_faceFoundColumn]);
         VBuffer<float> buffer = default;
         ReadOnlyMemory<char> id = default;
         long row = 0;
@@ -64,13 +79,20 @@ internal sealed class SageVideoReader
             var frames = visual.Length / _options.VisualFeatureSize;
             SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, audio.Length / _options.AudioFeatureSize,
                 _options.VisualFeaturesColumnName, frames);
-            float[]? valence = null, arousal = null;
+            float[]? valence = null, arousal = null, faceFound = null;
             if (_withLabels)
             {
                 valence = ReadLabels(valenceGetter!, ref buffer, video, _options.ValenceColumnName, frames);
                 arousal = ReadLabels(arousalGetter!, ref buffer, video, _options.ArousalColumnName, frames);
             }
-            yield return new SageVideo(name, frames, visual, audio, valence, arousal);
+            if (faceFoundGetter is not null)
+            {
+                faceFoundGetter(ref buffer);
+                SageFeatureRules.CheckFaceFound(buffer, video, _faceFoundColumn!, frames);
+                faceFound = new float[frames];
+                buffer.CopyTo(faceFound);
+            }
+            yield return new SageVideo(name, frames, visual, audio, valence, arousal, faceFound);
             row++;
         }
     }

@@ -24,7 +24,7 @@ internal sealed class ClipBatch
     /// <summary>Clips filled so far.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Annotated frames in the filled clips: frames that count in the loss.</summary>
+    /// <summary>Annotated frames in the filled clips that are not left out for a missing face: frames that count in the loss.</summary>
     public int AnnotatedFrames { get; private set; }
 
     /// <summary>Real (not padded) frames in the filled clips.</summary>
@@ -40,7 +40,7 @@ internal sealed class ClipBatch
     /// <summary>1 where a frame exists, 0 on padding.</summary>
     public float[] FrameMask { get; }
 
-    /// <summary>1 where a frame exists and both labels are annotated.</summary>
+    /// <summary>1 where a frame exists, both labels are annotated and, when the video has face flags, a face was found.</summary>
     public float[] LabelMask { get; }
 
     public bool IsFull => Count == Capacity;
@@ -69,7 +69,8 @@ internal sealed class ClipBatch
             var exists = j < valid;
             var valence = exists ? video.Valence![start + j] : SageLabels.NotAnnotated;
             var arousal = exists ? video.Arousal![start + j] : SageLabels.NotAnnotated;
-            var annotated = exists && SageLabels.IsAnnotated(valence, arousal);
+            // The paper leaves frames with failed face detections out of training; they still feed the network.
+            var annotated = exists && SageLabels.IsAnnotated(valence, arousal) && (video.FaceFound is null || video.FaceFound[start + j] != 0);
             Labels[2 * k] = annotated ? valence : 0;
             Labels[2 * k + 1] = annotated ? arousal : 0;
             FrameMask[k] = exists ? 1 : 0;

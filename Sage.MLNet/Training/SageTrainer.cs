@@ -29,7 +29,7 @@ internal sealed class SageTrainer
     public SageNetwork Train(IDataView trainData)
     {
         TorchSharpRuntime.EnsureLoaded();
-        var trainReader = new SageVideoReader(trainData, _options, withLabels: true);
+        var trainReader = new SageVideoReader(trainData, _options, withLabels: true, withFaceFound: true);
         var validationReader = _options.ValidationData is null ? null : new SageVideoReader(_options.ValidationData, _options, withLabels: true);
         var previousThreads = get_num_threads();
         if (_options.TrainingThreads > 0)
@@ -106,7 +106,9 @@ internal sealed class SageTrainer
             {
                 throw new InvalidDataException(frames == 0
                     ? "The training data has no rows: SAGE needs at least one video"
-                    : "The training data has no annotated frames: every valence or arousal label is −5");
+                    : _options.FaceFoundColumnName is null
+                        ? "The training data has no annotated frames: every valence or arousal label is −5"
+                        : $"The training data has no annotated frames with a face: every frame has a valence or arousal label of −5 or 0 in column '{_options.FaceFoundColumnName}'");
             }
             var trainingLoss = lossSum / steps;
             _options.Progress?.Report(new SageTrainingProgress(epoch, _options.MaxEpochs, trainingLoss, validation, isBest, framesPerSecond, clock.Elapsed));
@@ -145,7 +147,7 @@ internal sealed class SageTrainer
         var frames = batch.Frames;
         if (batch.AnnotatedFrames == 0)
         {
-            batch.Clear();        // nothing to learn from: every frame is padding or −5
+            batch.Clear();        // nothing to learn from: every frame is padding, −5 or without a face
             return frames;
         }
         using (var scope = NewDisposeScope())
