@@ -73,6 +73,16 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A 1-D int64 initializer (axes, shapes, split sizes), shared between all nodes that use the same values.</summary>
     public string Int64s(params long[] values) => Int64Constant(values, [values.Length]);
 
+    /// <summary>An int64 initializer of the given shape, e.g. gather indices.</summary>
+    public string Int64Tensor(string hint, long[] values, IReadOnlyList<long> dims)
+    {
+        var tensor = new TensorProto { Name = UniqueName(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>An int64 scalar (rank 0) initializer, shared like <see cref="Int64s"/>.</summary>
     public string Int64Scalar(long value) => Int64Constant([value], []);
 

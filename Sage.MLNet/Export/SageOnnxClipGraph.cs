@@ -6,143 +6,130 @@ using static TorchSharp.torch;
 namespace Sage.MLNet.Export;
 
 /// <summary>
-/// Writes the <see cref="SageNetwork"/> forward pass in eval mode (no dropout) into an ONNX graph, batched
-/// over W clips of L frames with a padding mask, node for node as the TorchSharp modules compute it.
+/// Writes the <see cref="SageNetwork"/> forward pass in eval mode (no dropout) into an ONNX graph, for all W clips
+/// of a video at once, computing what the TorchSharp modules compute but laid out for ONNX Runtime's CPU kernels.
 /// </summary>
+/// <remarks>
+/// Activations are [rows, channels] matrices, so every Linear is one 2-D Gemm (bias and a following ReLU fused)
+/// rather than a 3-D MatMul and a separate bias Add. After the TCNs only the n = min(T, L) real positions of each
+/// clip go on (see <see cref="SageOnnxClipPlan"/>): no padded queries, and no −∞ key mask, since softmax over the
+/// real keys alone is what the masked softmax computes.
+/// </remarks>
 internal sealed class SageOnnxClipGraph
 {
     private readonly OnnxGraphBuilder _graph;
     private readonly SageNetwork _network;
+    private readonly SageOnnxClipPlan _plan;
+    private string? _lengthVector;
+    private string? _rowsOfOnes;
 
-    public SageOnnxClipGraph(OnnxGraphBuilder graph, SageNetwork network)
+    public SageOnnxClipGraph(OnnxGraphBuilder graph, SageNetwork network, SageOnnxClipPlan plan)
     {
         _graph = graph;
         _network = network;
+        _plan = plan;
     }
 
-    /// <param name="visual">[W, L, Dv], zero on padding</param>
-    /// <param name="audio">[W, L, Da], zero on padding</param>
-    /// <param name="mask">[W, L] float, 1 where a frame exists and 0 on padding</param>
-    /// <param name="valid">[W, L] bool, the same mask</param>
-    /// <returns>(valence, arousal) as [W, L, 2], and reliability α·N as [W, L, 1]</returns>
-    public (string Prediction, string Reliability) Write(string visual, string audio, string mask, string valid)
+    private int Length => _network.Config.WindowLength;
+
+    private int Width => _network.Config.FusedSize;
+
+    /// <summary>n as a one-element vector, for Slice ends and runtime shapes.</summary>
+    private string LengthVector => _lengthVector ??= _graph.Node("Unsqueeze", [_plan.Length, _graph.Int64s(0)]);
+
+    /// <param name="visual">[T, Dv], the video's frames</param>
+    /// <param name="audio">[T, Da]</param>
+    /// <returns>(valence, arousal) as [W·n, 2] and reliability α·n as [W·n, 1], for the n real frames of each clip</returns>
+    public (string Prediction, string Reliability) Write(string visual, string audio)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var channelMask = _graph.Node("Unsqueeze", [mask, _graph.Int64s(1)]);              // [W, 1, L]
-        var visualChannels = TemporalConvNet(visual, channelMask, _network.VisualTcn, "visual_tcn");
-        var audioChannels = TemporalConvNet(audio, channelMask, _network.AudioTcn, "audio_tcn");
-        // eq. 3: concatenating on the channel axis and transposing once gives cat(..., -1) of [W, L, C] tensors.
-        var fusedChannels = _graph.Node("Concat", [visualChannels, audioChannels], IntAttribute("axis", 1));
-        var x = Transpose(fusedChannels, 0, 2, 1);                                                // [W, L, D]
+        var x = new SageOnnxTcnGraph(_graph, _network, _plan).Write(visual, audio);                    // [W, n, D], eq. 3
+        var (z, reliability) = Fusion(x);
 
-        // 0 on frames and -inf on padding: adding it equals masked_fill(mask == 0, -inf) on finite logits.
-        var padBias = _graph.Node("Where", [valid, _graph.FloatScalar("zero", 0f), _graph.FloatScalar("negative_infinity", float.NegativeInfinity)]);
-        var frameMask = _graph.Node("Unsqueeze", [mask, _graph.Int64s(2)]);                  // [W, L, 1]
-        var (z, reliability) = Fusion(x, frameMask, padBias);
-
-        var config = _network.Config;
-        var positions = _graph.Floats(
-            "positions", SinusoidalPositions.Create(config.WindowLength, config.FusedSize), [config.WindowLength, config.FusedSize]);
-        var h = _graph.Node("Add", [z, positions]);
-        var keyBias = _graph.Node("Unsqueeze", [padBias, _graph.Int64s(1, 2)]);              // [W, 1, 1, L]
+        var positions = _graph.Floats("positions", SinusoidalPositions.Create(Length, Width), [Length, Width]);
+        var h = _graph.Node("Add", [z, _graph.Node("Slice", [positions, _graph.Int64s(0), LengthVector, _graph.Int64s(0)])]);
+        h = _graph.Node("Reshape", [h, _graph.Int64s(-1, Width)]);                                     // [W·n, D]
         for (var i = 0; i < _network.Transformer.Count; i++)
         {
-            h = TransformerLayer(h, keyBias, _network.Transformer[i], $"transformer.{i}");    // eq. 14
+            h = TransformerLayer(h, _network.Transformer[i], $"transformer.{i}");                   // eq. 14
         }
         h = LayerNorm(h, _network.FinalNorm, "final_norm");
         var hidden = _graph.Node("Relu", [Linear(h, _network.HeadHidden, "head_hidden")]);
         var prediction = _graph.Node("Tanh", [Linear(hidden, _network.HeadOutput, "head_output")]);  // eq. 5
-        return (prediction, reliability);
+        return (prediction, _graph.Node("Reshape", [reliability, _graph.Int64s(-1, 1)]));
     }
 
-    /// <summary>[W, L, F] to [W, C, L]; the input is already zero on padding, so TorchSharp's first x·mask is the identity here.</summary>
-    private string TemporalConvNet(string input, string channelMask, Modeling.TemporalConvNet tcn, string name)
+    /// <summary>
+    /// Reliability-Guided Fusion, eq. 6-11: α = softmax over the clip's n real frames of a per-frame logit.
+    /// From x as [W, n, D], gives Z as [W, n, D] and the reliability α·n as [W, n, 1].
+    /// </summary>
+    private (string Fused, string Reliability) Fusion(string x)
     {
-        var h = Transpose(input, 0, 2, 1);
-        for (var level = 0; level < tcn.Blocks.Count; level++)
-        {
-            h = TemporalBlock(h, channelMask, tcn.Blocks[level], $"{name}.{level}");
-        }
-        return h;
-    }
-
-    private string TemporalBlock(string input, string channelMask, Modeling.TemporalBlock block, string name)
-    {
-        var h = _graph.Node("Relu", [Convolution(input, block.FirstConvolution, $"{name}.conv1")]);
-        h = _graph.Node("Relu", [Convolution(h, block.SecondConvolution, $"{name}.conv2")]);
-        var skip = block.Downsample is null ? input : Convolution(input, block.Downsample, $"{name}.downsample");
-        var output = _graph.Node("Relu", [_graph.Node("Add", [h, skip])]);
-        // Re-zero padding after every block, as the module does, so padded frames never leak into real ones.
-        return _graph.Node("Mul", [output, channelMask]);
-    }
-
-    /// <summary>Reliability-Guided Fusion, eq. 6-11: α = softmax over the clip's frames of a per-frame logit.</summary>
-    private (string Fused, string Reliability) Fusion(string x, string frameMask, string padBias)
-    {
-        var fusion = _network.Fusion;
-        var logits = Linear(x, fusion.Score, "fusion.score");                                   // [W, L, 1], eq. 7
-        var masked = _graph.Node("Add", [logits, _graph.Node("Unsqueeze", [padBias, _graph.Int64s(2)])]);
-        var alpha = _graph.Node("Softmax", [masked], IntAttribute("axis", 1));                  // eq. 8
-        var frames = _graph.Node("ReduceSum", [frameMask, _graph.Int64s(1)], IntAttribute("keepdims", 1));  // N as [W, 1, 1]
+        var score = _network.Fusion.Score;
+        var logits = _graph.Node("Add", [
+            _graph.Node("MatMul", [x, Weight(score.weight!.t(), "fusion.score.weight_t")]),
+            Weight(score.bias!, "fusion.score.bias")]);                                                   // eq. 7
+        var alpha = _graph.Node("Softmax", [logits], IntAttribute("axis", 1));                               // eq. 8
+        var frames = _graph.Node("Cast", [_plan.Length], IntAttribute("to", (int)Onnx.TensorProto.Types.DataType.Float));
         var reliability = _graph.Node("Mul", [alpha, frames]);
         var weights = _network.Config.ReliabilityScaling == SageReliabilityScaling.FrameCount ? reliability : alpha;
-        return (_graph.Node("Mul", [x, weights]), reliability);                                 // eq. 10
+        return (_graph.Node("Mul", [x, weights]), reliability);                                              // eq. 10
     }
 
-    /// <summary>Pre-norm encoder layer: x + Attention(LN(x)), then x + FeedForward(LN(x)).</summary>
-    private string TransformerLayer(string x, string keyBias, Modeling.TransformerLayer layer, string name)
+    /// <summary>Pre-norm encoder layer on [W·n, D]: x + Attention(LN(x)), then x + FeedForward(LN(x)).</summary>
+    private string TransformerLayer(string x, Modeling.TransformerLayer layer, string name)
     {
-        var attended = SelfAttention(LayerNorm(x, layer.AttentionNorm, $"{name}.attention_norm"), keyBias, layer.Attention, $"{name}.attention");
+        var attended = SelfAttention(LayerNorm(x, layer.AttentionNorm, $"{name}.attention_norm"), layer.Attention, $"{name}.attention");
         var h = _graph.Node("Add", [x, attended]);
         var normed = LayerNorm(h, layer.FeedForwardNorm, $"{name}.feed_forward_norm");
         var hidden = _graph.Node("Relu", [Linear(normed, layer.FeedForward1, $"{name}.feed_forward1")]);
         return _graph.Node("Add", [h, Linear(hidden, layer.FeedForward2, $"{name}.feed_forward2")]);
     }
 
-    /// <summary>Multi-head scaled dot-product attention, eq. 12-13, with -inf key bias on padded frames.</summary>
-    private string SelfAttention(string x, string keyBias, Modeling.SelfAttention attention, string name)
+    /// <summary>
+    /// Multi-head scaled dot-product attention, eq. 12-13, within each clip, on [W·n, D]. Q, K and V are each
+    /// one batched MatMul of the clips, with a column of ones appended, by [H, D+1, d] weights whose last row
+    /// is the bias: this writes them as [W, H, n, d] directly, with no bias Add, Split or head Transpose.
+    /// </summary>
+    private string SelfAttention(string x, Modeling.SelfAttention attention, string name)
     {
-        var width = _network.Config.FusedSize;
         var heads = _network.Config.AttentionHeads;
-        var headWidth = width / heads;
-        var qkv = Linear(x, attention.InProjection, $"{name}.in_projection");                    // [W, L, 3D]
-        var parts = _graph.Nodes("Split", [qkv, _graph.Int64s(width, width, width)], 3, IntAttribute("axis", 2));
-        // Q/√d before Q·Kᵀ equals dividing the [L, L] scores by √d, with L/d times fewer multiplications.
-        var scaledQueries = _graph.Node("Mul", [parts[0], _graph.FloatScalar($"{name}.scale", 1f / MathF.Sqrt(headWidth))]);
-        var headShape = _graph.Int64s(0, 0, heads, headWidth);                                  // 0 copies W and L
-        var queries = Transpose(_graph.Node("Reshape", [scaledQueries, headShape]), 0, 2, 1, 3);  // [W, H, L, d]
-        var keysT = Transpose(_graph.Node("Reshape", [parts[1], headShape]), 0, 2, 3, 1);        // [W, H, d, L]
-        var values = Transpose(_graph.Node("Reshape", [parts[2], headShape]), 0, 2, 1, 3);       // [W, H, L, d]
-        var scores = _graph.Node("Add", [_graph.Node("MatMul", [queries, keysT]), keyBias]);
-        var weights = _graph.Node("Softmax", [scores], IntAttribute("axis", -1));
-        var attended = Transpose(_graph.Node("MatMul", [weights, values]), 0, 2, 1, 3);          // [W, L, H, d]
-        var merged = _graph.Node("Reshape", [attended, _graph.Int64s(0, 0, width)]);
-        return Linear(merged, attention.OutProjection, $"{name}.out_projection");
+        var headWidth = Width / heads;
+        var clipsShape = _graph.Node("Concat", [_graph.Int64s(-1, 1), LengthVector, _graph.Int64s(Width + 1)], IntAttribute("axis", 0));
+        var clips = _graph.Node("Reshape", [_graph.Node("Concat", [x, RowsOfOnes()], IntAttribute("axis", 1)), clipsShape]);   // [W, 1, n, D+1]
+        var weight = attention.InProjection.weight!;
+        var bias = attention.InProjection.bias!;
+        string Project(int part, float factor)
+        {
+            var rows = cat([weight.narrow(0, part * Width, Width).t(), bias.narrow(0, part * Width, Width).unsqueeze(0)]) * factor;   // [D+1, D]
+            var perHead = rows.reshape(Width + 1, heads, headWidth).permute(1, 0, 2).unsqueeze(0);                                 // [1, H, D+1, d]
+            return _graph.Node("MatMul", [clips, Weight(perHead, $"{name}.in_projection.{"qkv"[part]}")]);                        // [W, H, n, d]
+        }
+        // Q/√d before Q·Kᵀ equals dividing the [n, n] scores by √d; folded into W_Q and b_Q, it costs nothing.
+        var queries = Project(0, 1f / MathF.Sqrt(headWidth));
+        var keysT = Transpose(Project(1, 1f), 0, 1, 3, 2);                  // ONNX Runtime fuses this into the MatMul
+        var values = Project(2, 1f);
+        var weights = _graph.Node("Softmax", [_graph.Node("MatMul", [queries, keysT])], IntAttribute("axis", -1));
+        var attended = Transpose(_graph.Node("MatMul", [weights, values]), 0, 2, 1, 3);                   // [W, n, H, d]
+        return Linear(_graph.Node("Reshape", [attended, _graph.Int64s(-1, Width)]), attention.OutProjection, $"{name}.out_projection");
     }
 
-    /// <summary>y = x·Wᵀ + b as MatMul and Add, which ONNX Runtime fuses; Gemm would need 2-D inputs.</summary>
-    private string Linear(string input, Linear linear, string name)
+    /// <summary>[W·n, 1] of ones, the bias column of the attention projections.</summary>
+    private string RowsOfOnes()
     {
-        var weightT = Weight(linear.weight!.t(), $"{name}.weight_t");
-        var product = _graph.Node("MatMul", [input, weightT]);
-        return linear.bias is null ? product : _graph.Node("Add", [product, Weight(linear.bias, $"{name}.bias")]);
+        if (_rowsOfOnes is null)
+        {
+            var clips = _graph.Node("Shape", [_plan.Starts]);                                             // [W]
+            var shape = _graph.Node("Concat", [_graph.Node("Mul", [clips, LengthVector]), _graph.Int64s(1)], IntAttribute("axis", 0));
+            _rowsOfOnes = _graph.Node("ConstantOfShape", [shape], FloatTensorAttribute("value", 1f));
+        }
+        return _rowsOfOnes;
     }
 
-    private string Convolution(string input, Conv1d convolution, string name)
-    {
-        var padding = convolution.padding![0];
-        string[] inputs = convolution.bias is null
-            ? [input, Weight(convolution.weight!, $"{name}.weight")]
-            : [input, Weight(convolution.weight!, $"{name}.weight"), Weight(convolution.bias, $"{name}.bias")];
-        return _graph.Node(
-            "Conv",
-            inputs,
-            IntsAttribute("kernel_shape", convolution.kernel_size),
-            IntsAttribute("dilations", convolution.dilation),
-            IntsAttribute("strides", convolution.stride),
-            IntsAttribute("pads", [padding, padding]));                                         // symmetric, as Conv1d(padding: p)
-    }
+    /// <summary>y = x·Wᵀ + b on [rows, in] as one Gemm; ONNX Runtime fuses a following ReLU into it.</summary>
+    private string Linear(string input, Linear linear, string name) =>
+        _graph.Node("Gemm", [input, Weight(linear.weight!.t(), $"{name}.weight_t"), Weight(linear.bias!, $"{name}.bias")]);
 
     private string LayerNorm(string input, LayerNorm norm, string name) => _graph.Node(
         "LayerNormalization",
