@@ -17,8 +17,7 @@ public sealed class TorchSharpElfTests
     [TestInitialize]
     public void CopyShippedLibrary()
     {
-        if (!File.Exists(_shippedLibrary))
-            Assert.Inconclusive($"TorchSharp's Linux library is not restored at {_shippedLibrary}.");
+        Assert.IsTrue(File.Exists(_shippedLibrary), $"TorchSharp's Linux library is not restored at {_shippedLibrary}.");
         _folder = Directory.CreateTempSubdirectory("sage-elf-").FullName;
         _library = Path.Combine(_folder, "libLibTorchSharp.so");
         File.Copy(_shippedLibrary, _library);

@@ -40,9 +40,6 @@ public sealed class TorchSharpRuntimeTests
     [TestMethod]
     public void LoadedLibStdCxx_OnLinux_IsLibStdCxx()
     {
-        if (!OperatingSystem.IsLinux())
-            Assert.Inconclusive("/proc/self/maps is Linux-only.");
-
         var path = TorchSharpRuntime.LoadedLibStdCxx();
 
         Assert.IsNotNull(path);
