@@ -1,3 +1,4 @@
+using Sage.MLNet.Modeling;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -23,6 +24,25 @@ internal static class TestData
         MaxEpochs = maxEpochs,
         BatchSize = 4,
         Seed = 7,
+    };
+
+    /// <summary>A SAGE network small enough to build and run in milliseconds, with the paper's clip length and stride.</summary>
+    public static SageNetworkConfig TinyNetworkConfig(int visualSize, int audioSize,
+        SageReliabilityScaling scaling = SageReliabilityScaling.FrameCount) => new()
+    {
+        VisualFeatureSize = visualSize,
+        AudioFeatureSize = audioSize,
+        TcnChannels = 8,
+        TcnLevels = 2,
+        TcnKernelSize = 3,
+        TransformerLayers = 2,
+        AttentionHeads = 2,
+        FeedForwardSize = 16,
+        HeadHiddenSize = 8,
+        Dropout = 0.1,
+        WindowLength = 300,
+        WindowStride = 200,
+        ReliabilityScaling = scaling,
     };
 
     public static IDataView Videos(MLContext ml, int count, int seed, int minFrames = 150, int maxFrames = 700) =>

@@ -130,22 +130,7 @@ public sealed class SageOnnxExporterTests
     private static SageNetwork CreateNetwork(SageReliabilityScaling scaling)
     {
         torch.manual_seed(20240611);
-        var network = new SageNetwork(new SageNetworkConfig
-        {
-            VisualFeatureSize = VisualSize,
-            AudioFeatureSize = AudioSize,
-            TcnChannels = 8,
-            TcnLevels = 2,
-            TcnKernelSize = 3,
-            TransformerLayers = 2,
-            AttentionHeads = 2,
-            FeedForwardSize = 16,
-            HeadHiddenSize = 8,
-            Dropout = 0.1,
-            WindowLength = WindowLength,
-            WindowStride = 200,
-            ReliabilityScaling = scaling,
-        });
+        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize, scaling));
         network.eval();
         return network;
     }

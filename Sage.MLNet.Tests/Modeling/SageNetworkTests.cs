@@ -179,21 +179,12 @@ public sealed class SageNetworkTests
     private static SageNetwork CreateNetwork()
     {
         manual_seed(20240611);
-        var network = new SageNetwork(new SageNetworkConfig
+        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize) with
         {
-            VisualFeatureSize = VisualSize,
-            AudioFeatureSize = AudioSize,
             TcnChannels = 4,
-            TcnLevels = 2,
-            TcnKernelSize = 3,
             TransformerLayers = 1,
-            AttentionHeads = 2,
             FeedForwardSize = 8,
             HeadHiddenSize = 4,
-            Dropout = 0.1,
-            WindowLength = WindowLength,
-            WindowStride = 200,
-            ReliabilityScaling = SageReliabilityScaling.FrameCount,
         });
         network.eval();
         return network;
