@@ -1,0 +1,46 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Sage.MLNet.Featurization.Audio;
+
+namespace Sage.MLNet.Samples.Benchmarks;
+
+/// <summary>Audio featurisation (ffmpeg decode to 16 kHz mono, then 64-band log-mel summaries per video frame) in multiples of real time, and its peak memory.</summary>
+internal static class AudioBenchmark
+{
+    public static void Throughput(string video, double minutes, int rounds, ResultTable table)
+    {
+        var frames = FrameCount(minutes);
+        var decoder = new AudioDecoder(FFMpegBinaries.Find(null));
+        using var featurizer = new AudioFeaturizer(decoder, new LogMelEncoder(new SageAudioFeaturizerOptions().MelBands), SageMissingAudioPolicy.Error);
+        featurizer.Featurize(video, frames);        // warm-up
+        var whole = new Spread();
+        var decoding = new Spread();
+        for (var round = 0; round < rounds; round++)
+        {
+            whole.Add(minutes * 60 / Timed.Seconds(() => featurizer.Featurize(video, frames)));
+            decoding.Add(minutes * 60 / Timed.Seconds(() => decoder.Decode(video)));
+        }
+        table.Add("Audio: featuriser (decode + log-mel)", whole.ToString(), "× real time", $"{minutes:0.#}-minute video, {rounds} rounds");
+        table.Add("Audio: ffmpeg decode alone", decoding.ToString(), "× real time", "ffprobe + ffmpeg to 16 kHz mono floats");
+    }
+
+    /// <summary>Featurises one video through the public estimator (in a child process) and prints peak memory and output size.</summary>
+    public static int MeasureMemory(string video, double minutes)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video, FrameCount = FrameCount(minutes) }]);
+        using var model = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions()).Fit(data);
+        var features = model.Transform(data).GetColumn<float[]>("AudioFeatures").Single();
+        Console.WriteLine($"{ChildProcess.PeakResidentMegabytes()} {features.Length * 4.0 / (1 << 20):F1}");
+        return 0;
+    }
+
+    public static int FrameCount(double minutes) => (int)Math.Round(minutes * 60 * SyntheticMedia.FramesPerSecond);
+
+    private sealed class VideoRow
+    {
+        public string VideoFile { get; set; } = "";
+
+        public int FrameCount { get; set; }
+    }
+}

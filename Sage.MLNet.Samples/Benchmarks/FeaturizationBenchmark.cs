@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Sage.MLNet.Samples.Benchmarks;
+
+/// <summary>
+/// The <c>benchmark featurization</c> command: face featurisation images/s against ONNX Runtime alone and ML.NET's stock
+/// featuriser, audio featurisation in multiples of real time, cache read frames/s, and the peak memory of featurising
+/// one long synthetic video (each length in its own process).
+/// </summary>
+internal static class FeaturizationBenchmark
+{
+    public static Command Create()
+    {
+        var images = new Option<int>("--images") { Description = "Face crops per throughput round (112 × 112).", DefaultValueFactory = _ => 256 };
+        var rounds = new Option<int>("--rounds") { Description = "Repeats of each throughput measurement; the table gives median (min–max).", DefaultValueFactory = _ => 5 };
+        var faceMinutes = new Option<double[]>("--face-minutes")
+        {
+            Description = "Video lengths (minutes at 30 fps, one crop per frame) whose face featurisation peak memory is measured; 20 takes several minutes.",
+            DefaultValueFactory = _ => [1],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var audioMinutes = new Option<double[]>("--audio-minutes")
+        {
+            Description = "Video lengths (minutes) whose audio featurisation peak memory is measured; the first also gives × real time.",
+            DefaultValueFactory = _ => [5, 20],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var measureFaces = new Option<string>("--measure-faces") { Description = "Internal: featurise this crop folder and print peak memory.", Hidden = true };
+        var measureAudio = new Option<string>("--measure-audio") { Description = "Internal: featurise this video's audio and print peak memory.", Hidden = true };
+        var command = new Command("featurization", "Measure face and audio featurisation speed and memory, and feature-cache read speed.")
+        {
+            images, rounds, faceMinutes, audioMinutes, measureFaces, measureAudio,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(measureFaces) is { } folder)
+            {
+                return FaceBenchmark.MeasureMemory(folder);
+            }
+            if (parse.GetValue(measureAudio) is { } video)
+            {
+                return AudioBenchmark.MeasureMemory(video, parse.GetValue(audioMinutes)![0]);
+            }
+            return Run(parse.GetValue(images), parse.GetValue(rounds), parse.GetValue(faceMinutes)!, parse.GetValue(audioMinutes)!);
+        });
+        return command;
+    }
+
+    private static int Run(int images, int rounds, double[] faceMinutes, double[] audioMinutes)
+    {
+        Console.WriteLine($"Featurisation benchmark on {Environment.ProcessorCount} cores; rates are median (min–max) over {rounds} rounds.");
+        var table = new ResultTable();
+        using var media = new SyntheticMedia();
+        var crops = media.FaceCrops("throughput", images);
+        FaceBenchmark.Throughput(crops, rounds, table);
+        StockImageFeaturizerBenchmark.Throughput(crops, Math.Min(images, 64), Math.Min(rounds, 3), table);
+        CacheBenchmark.ReadSpeed(media, rounds, table);
+        FaceMemory(media, faceMinutes, table);
+        AudioSpeedAndMemory(media, audioMinutes, Math.Min(rounds, 3), table);
+        table.Print(Console.Out);
+        return 0;
+    }
+
+    private static void FaceMemory(SyntheticMedia media, double[] minutes, ResultTable table)
+    {
+        var peaks = new List<(double Minutes, double PeakMegabytes, double OutputMegabytes)>();
+        foreach (var length in minutes)
+        {
+            var frames = AudioBenchmark.FrameCount(length);
+            var folder = media.FaceCrops($"memory-{length}", frames);
+            var measured = Numbers(ChildProcess.Run("benchmark", "featurization", "--measure-faces", folder));
+            Directory.Delete(folder, recursive: true);
+            peaks.Add((length, measured[0], measured[1]));
+            table.Add($"Faces: peak memory, {length:0.#}-minute video", $"{measured[0]:N0}", "MB",
+                $"{frames:N0} crops; output T × Dv is {measured[1]:N0} MB; {measured[2]:N0} images/s through ML.NET");
+        }
+        AddGrowth("Faces", peaks, table);
+    }
+
+    private static void AudioSpeedAndMemory(SyntheticMedia media, double[] minutes, int rounds, ResultTable table)
+    {
+        var peaks = new List<(double Minutes, double PeakMegabytes, double OutputMegabytes)>();
+        foreach (var length in minutes)
+        {
+            var video = media.Video($"audio-{length}", length);
+            if (peaks.Count == 0)
+            {
+                AudioBenchmark.Throughput(video, length, rounds, table);
+            }
+            var measured = Numbers(ChildProcess.Run(
+                "benchmark", "featurization", "--measure-audio", video, "--audio-minutes", length.ToString(CultureInfo.InvariantCulture)));
+            File.Delete(video);
+            peaks.Add((length, measured[0], measured[1]));
+            table.Add($"Audio: peak memory, {length:0.#}-minute video", $"{measured[0]:N0}", "MB", $"output T × Da is {measured[1]:N1} MB");
+        }
+        AddGrowth("Audio", peaks, table);
+    }
+
+    /// <summary>Adds how much the peak grew from the shortest to the longest video beside how much the output grew.</summary>
+    private static void AddGrowth(string modality, List<(double Minutes, double PeakMegabytes, double OutputMegabytes)> peaks, ResultTable table)
+    {
+        if (peaks.Count < 2)
+        {
+            return;
+        }
+        var (shortest, longest) = (peaks.MinBy(p => p.Minutes), peaks.MaxBy(p => p.Minutes));
+        table.Add($"{modality}: peak growth, {shortest.Minutes:0.#} → {longest.Minutes:0.#} minutes", $"{longest.PeakMegabytes - shortest.PeakMegabytes:N0}", "MB",
+            $"the output itself grows by {longest.OutputMegabytes - shortest.OutputMegabytes:N0} MB");
+    }
+
+    private static double[] Numbers(string childOutput) =>
+        childOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+}

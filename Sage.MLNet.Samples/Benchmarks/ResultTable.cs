@@ -1,0 +1,27 @@
+namespace Sage.MLNet.Samples.Benchmarks;
+
+/// <summary>Collects measurements as rows of (what, value, unit, comment) and prints them as an aligned table.</summary>
+internal sealed class ResultTable
+{
+    private readonly List<(string What, string Value, string Unit, string Comment)> _rows = [];
+
+    public void Add(string what, string value, string unit, string comment = "")
+    {
+        _rows.Add((what, value, unit, comment));
+        Console.WriteLine($"  {what}: {value} {unit} {comment}");       // progress, in case a later step fails
+    }
+
+    public void Print(TextWriter writer)
+    {
+        var what = _rows.Max(r => r.What.Length);
+        var value = _rows.Max(r => r.Value.Length);
+        var unit = _rows.Max(r => r.Unit.Length);
+        writer.WriteLine();
+        writer.WriteLine($"{"Measurement".PadRight(what)} | {"Value".PadLeft(value)} | {"Unit".PadRight(unit)} | Comment");
+        writer.WriteLine($"{new string('-', what)}-|-{new string('-', value)}-|-{new string('-', unit)}-|--------");
+        foreach (var row in _rows)
+        {
+            writer.WriteLine($"{row.What.PadRight(what)} | {row.Value.PadLeft(value)} | {row.Unit.PadRight(unit)} | {row.Comment}");
+        }
+    }
+}
