@@ -10,6 +10,8 @@ namespace Sage.MLNet.Samples.Benchmarks;
 /// </summary>
 internal static class FeaturizationBenchmark
 {
+    private static readonly string[] s_parts = ["faces", "stock", "cache", "face-memory", "audio"];
+
     public static Command Create()
     {
         var images = new Option<int>("--images") { Description = "Face crops per throughput round (112 × 112).", DefaultValueFactory = _ => 256 };
@@ -26,11 +28,18 @@ internal static class FeaturizationBenchmark
             DefaultValueFactory = _ => [5, 20],
             AllowMultipleArgumentsPerToken = true,
         };
+        var parts = new Option<string[]>("--parts")
+        {
+            Description = "Which measurements to run: faces (throughput), stock (DnnFeaturizeImage), cache, face-memory, audio.",
+            DefaultValueFactory = _ => [.. s_parts],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        parts.AcceptOnlyFromAmong(s_parts);
         var measureFaces = new Option<string>("--measure-faces") { Description = "Internal: featurise this crop folder and print peak memory.", Hidden = true };
         var measureAudio = new Option<string>("--measure-audio") { Description = "Internal: featurise this video's audio and print peak memory.", Hidden = true };
         var command = new Command("featurization", "Measure face and audio featurisation speed and memory, and feature-cache read speed.")
         {
-            images, rounds, faceMinutes, audioMinutes, measureFaces, measureAudio,
+            images, rounds, faceMinutes, audioMinutes, parts, measureFaces, measureAudio,
         };
         command.SetAction(parse =>
         {
@@ -42,22 +51,37 @@ internal static class FeaturizationBenchmark
             {
                 return AudioBenchmark.MeasureMemory(video, parse.GetValue(audioMinutes)![0]);
             }
-            return Run(parse.GetValue(images), parse.GetValue(rounds), parse.GetValue(faceMinutes)!, parse.GetValue(audioMinutes)!);
+            return Run(parse.GetValue(images), parse.GetValue(rounds), parse.GetValue(faceMinutes)!, parse.GetValue(audioMinutes)!, [.. parse.GetValue(parts)!]);
         });
         return command;
     }
 
-    private static int Run(int images, int rounds, double[] faceMinutes, double[] audioMinutes)
+    private static int Run(int images, int rounds, double[] faceMinutes, double[] audioMinutes, HashSet<string> parts)
     {
         Console.WriteLine($"Featurisation benchmark on {Environment.ProcessorCount} cores; rates are median (min–max) over {rounds} rounds.");
         var table = new ResultTable();
         using var media = new SyntheticMedia();
-        var crops = media.FaceCrops("throughput", images);
-        FaceBenchmark.Throughput(crops, rounds, table);
-        StockImageFeaturizerBenchmark.Throughput(crops, Math.Min(images, 64), Math.Min(rounds, 3), table);
-        CacheBenchmark.ReadSpeed(media, rounds, table);
-        FaceMemory(media, faceMinutes, table);
-        AudioSpeedAndMemory(media, audioMinutes, Math.Min(rounds, 3), table);
+        var crops = parts.Contains("faces") || parts.Contains("stock") ? media.FaceCrops("throughput", images) : "";
+        if (parts.Contains("faces"))
+        {
+            FaceBenchmark.Throughput(crops, rounds, table);
+        }
+        if (parts.Contains("stock"))
+        {
+            StockImageFeaturizerBenchmark.Throughput(crops, Math.Min(images, 64), Math.Min(rounds, 3), table);
+        }
+        if (parts.Contains("cache"))
+        {
+            CacheBenchmark.ReadSpeed(media, rounds, table);
+        }
+        if (parts.Contains("face-memory"))
+        {
+            FaceMemory(media, faceMinutes, table);
+        }
+        if (parts.Contains("audio"))
+        {
+            AudioSpeedAndMemory(media, audioMinutes, Math.Min(rounds, 3), table);
+        }
         table.Print(Console.Out);
         return 0;
     }
