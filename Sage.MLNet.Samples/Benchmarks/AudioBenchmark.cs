@@ -24,13 +24,26 @@ internal static class AudioBenchmark
         table.Add("Audio: ffmpeg decode alone", decoding.ToString(), "× real time", "ffmpeg to 16 kHz mono floats, samples dropped");
     }
 
-    /// <summary>Featurises one video through the public estimator (in a child process) and prints peak memory and output size.</summary>
-    public static int MeasureMemory(string video, double minutes)
+    /// <summary>
+    /// Featurises one video (meant for a child process) and prints peak memory and output size: through the public
+    /// estimator, whose output ML.NET copies on its way to the caller, or with <paramref name="direct"/> through the
+    /// featuriser alone.
+    /// </summary>
+    public static int MeasureMemory(string video, double minutes, bool direct)
     {
-        var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video, FrameCount = FrameCount(minutes) }]);
-        using var model = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions()).Fit(data);
-        var features = model.Transform(data).GetColumn<float[]>("AudioFeatures").Single();
+        float[] features;
+        if (direct)
+        {
+            using var featurizer = new AudioFeaturizer(new AudioDecoder(FFMpegBinaries.Find(null)), new LogMelEncoder(new SageAudioFeaturizerOptions().MelBands), SageMissingAudioPolicy.Error);
+            features = featurizer.Featurize(video, FrameCount(minutes));
+        }
+        else
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video, FrameCount = FrameCount(minutes) }]);
+            using var model = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions()).Fit(data);
+            features = model.Transform(data).GetColumn<float[]>("AudioFeatures").Single();
+        }
         Console.WriteLine($"{ChildProcess.PeakResidentMegabytes()} {features.Length * 4.0 / (1 << 20):F1}");
         return 0;
     }
