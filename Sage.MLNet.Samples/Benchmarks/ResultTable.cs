@@ -13,9 +13,9 @@ internal sealed class ResultTable
 
     public void Print(TextWriter writer)
     {
-        var what = _rows.Max(r => r.What.Length);
-        var value = _rows.Max(r => r.Value.Length);
-        var unit = _rows.Max(r => r.Unit.Length);
+        var what = _rows.Select(r => r.What.Length).Append("Measurement".Length).Max();
+        var value = _rows.Select(r => r.Value.Length).Append("Value".Length).Max();
+        var unit = _rows.Select(r => r.Unit.Length).Append("Unit".Length).Max();
         writer.WriteLine();
         writer.WriteLine($"{"Measurement".PadRight(what)} | {"Value".PadLeft(value)} | {"Unit".PadRight(unit)} | Comment");
         writer.WriteLine($"{new string('-', what)}-|-{new string('-', value)}-|-{new string('-', unit)}-|--------");

@@ -11,5 +11,4 @@ internal sealed record DecodedAudio(float[] Samples, int SampleCount, AudioClock
     /// <summary>Returns frame <paramref name="frame"/>'s time in seconds from the waveform's first sample.</summary>
     public double FrameTime(int frame) => Clock.FrameTime(frame);
 
-    public double DurationSeconds => (double)SampleCount / SampleRate;
 }
