@@ -31,20 +31,20 @@ internal static class AudioBenchmark
     /// </summary>
     public static int MeasureMemory(string video, double minutes, bool direct)
     {
-        float[] features;
+        long values;
         if (direct)
         {
             using var featurizer = new AudioFeaturizer(new AudioDecoder(FFMpegBinaries.Find(null)), new LogMelEncoder(new SageAudioFeaturizerOptions().MelBands), SageMissingAudioPolicy.Error);
-            features = featurizer.Featurize(video, FrameCount(minutes));
+            values = featurizer.Featurize(video, FrameCount(minutes)).Length;
         }
         else
         {
             var ml = new MLContext(seed: 1);
             var data = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video, FrameCount = FrameCount(minutes) }]);
             using var model = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions()).Fit(data);
-            features = model.Transform(data).GetColumn<float[]>("AudioFeatures").Single();
+            values = VectorColumn.Lengths(model.Transform(data), "AudioFeatures").Single();
         }
-        Console.WriteLine($"{ChildProcess.PeakResidentMegabytes()} {features.Length * 4.0 / (1 << 20):F1}");
+        Console.WriteLine($"{ChildProcess.PeakResidentMegabytes()} {values * 4.0 / (1 << 20):F1}");
         return 0;
     }
 
