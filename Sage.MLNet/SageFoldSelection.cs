@@ -1,0 +1,14 @@
+namespace Sage.MLNet;
+
+/// <summary>How <see cref="SageCrossValidationEstimator"/> combines its fold models into one predictor.</summary>
+public enum SageFoldSelection
+{
+    /// <summary>
+    /// Valence from the fold with the best valence CCC on <see cref="SageCrossValidationOptions.ValidationData"/>, arousal
+    /// from the fold with the best arousal CCC there: the paper's target-wise fold selection. Needs the validation data.
+    /// </summary>
+    TargetWise,
+
+    /// <summary>The mean of all folds' valence and arousal predictions, each fold weighted 1/K.</summary>
+    Average,
+}
