@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Sage.MLNet.Data;
 using Sage.MLNet.Evaluation;
 using Sage.MLNet.Modeling;
+using Sage.MLNet.Native;
 using Sage.MLNet.Persistence;
 using TorchSharp;
 
@@ -25,6 +26,25 @@ internal sealed class CrossValidationTrainer
 
     /// <summary>Returns the trained folds in fold order.</summary>
     public IReadOnlyList<TrainedFold> Train(IDataView trainingData)
+    {
+        TorchSharpRuntime.EnsureLoaded();
+        // Scoring between folds uses the same CPU threads as training does.
+        var previousThreads = torch.get_num_threads();
+        if (_options.TrainingThreads > 0)
+        {
+            torch.set_num_threads(_options.TrainingThreads);
+        }
+        try
+        {
+            return TrainFolds(trainingData);
+        }
+        finally
+        {
+            torch.set_num_threads(previousThreads);
+        }
+    }
+
+    private List<TrainedFold> TrainFolds(IDataView trainingData)
     {
         var plan = FoldPlan.Create(trainingData, _options.ValenceColumnName, _crossValidation.GroupColumnName,
             _crossValidation.FoldCount, _crossValidation.Seed);
