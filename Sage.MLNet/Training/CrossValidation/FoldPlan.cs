@@ -28,6 +28,7 @@ internal sealed class FoldPlan
         _frames = frames;
     }
 
+    /// <summary>Gets the number of folds K.</summary>
     public int FoldCount => _videos.Length;
 
     /// <summary>Returns the rows (videos) of fold <paramref name="fold"/>, from 0.</summary>
@@ -41,6 +42,38 @@ internal sealed class FoldPlan
 
     /// <summary>Returns the rows of fold <paramref name="fold"/>: its model's held-out videos.</summary>
     public IDataView HeldOut(int fold) => new FoldDataView(this, f => f == fold, _videos[fold]);
+
+    /// <summary>Gets whether rows are placed by their group column, which any row order can read; by row number otherwise.</summary>
+    public bool ByGroup => _groupColumn is not null;
+
+    /// <summary>Gets the training rows the plan splits.</summary>
+    public IDataView Data => _data;
+
+    /// <summary>The columns a cursor must read to place its rows: the group column, or none.</summary>
+    public IEnumerable<DataViewSchema.Column> PlacementColumns =>
+        _groupColumn is null ? [] : [_data.Schema[_groupColumn]];
+
+    /// <summary>Returns a function that gives the fold of the cursor's current row.</summary>
+    public Func<int> FoldOfCurrentRow(DataViewRowCursor cursor)
+    {
+        if (_foldOfRow is { } foldOfRow)
+        {
+            return () => cursor.Position < foldOfRow.Length
+                ? foldOfRow[cursor.Position]
+                : throw new InvalidDataException(
+                    $"row {cursor.Position} was not in the training data when the folds were assigned ({foldOfRow.Length} rows): the data changed between reads");
+        }
+        var ids = cursor.GetGetter<ReadOnlyMemory<char>>(_data.Schema[_groupColumn!]);
+        ReadOnlyMemory<char> id = default;
+        return () =>
+        {
+            ids(ref id);
+            return _foldOfGroup!.TryGetValue(FoldAssignment.GroupOf(id.ToString()), out var fold)
+                ? fold
+                : throw new InvalidDataException(
+                    $"video '{id}' (column '{_groupColumn}') was not in the training data when the folds were assigned: the data changed between reads");
+        };
+    }
 
     /// <summary>Splits <paramref name="data"/> into <paramref name="foldCount"/> folds by <see cref="FoldAssignment"/>.</summary>
     /// <param name="data">The training rows.</param>
@@ -107,34 +140,6 @@ internal sealed class FoldPlan
         return groupColumn is null
             ? new FoldPlan(data, null, null, [.. groupOfRow.Select(g => foldOfGroupIndex[g])], videos, frames)
             : new FoldPlan(data, groupColumn, groupIndex.ToDictionary(p => p.Key, p => foldOfGroupIndex[p.Value], StringComparer.Ordinal), null, videos, frames);
-    }
-
-    /// <summary>Gets whether rows are placed by their group column, which any row order can read; by row number otherwise.</summary>
-    internal bool ByGroup => _groupColumn is not null;
-
-    internal IDataView Data => _data;
-
-    /// <summary>The columns a cursor must read to place its rows: the group column, or none.</summary>
-    internal IEnumerable<DataViewSchema.Column> PlacementColumns =>
-        _groupColumn is null ? [] : [_data.Schema[_groupColumn]];
-
-    /// <summary>Returns a function that gives the fold of the cursor's current row.</summary>
-    internal Func<int> FoldOfCurrentRow(DataViewRowCursor cursor)
-    {
-        if (_foldOfRow is { } foldOfRow)
-        {
-            return () => foldOfRow[cursor.Position];
-        }
-        var ids = cursor.GetGetter<ReadOnlyMemory<char>>(_data.Schema[_groupColumn!]);
-        ReadOnlyMemory<char> id = default;
-        return () =>
-        {
-            ids(ref id);
-            return _foldOfGroup!.TryGetValue(FoldAssignment.GroupOf(id.ToString()), out var fold)
-                ? fold
-                : throw new InvalidDataException(
-                    $"video '{id}' (column '{_groupColumn}') was not in the training data when the folds were assigned: the data changed between reads");
-        };
     }
 
     private static DataViewSchema.Column GroupColumn(DataViewSchema schema, string name)
