@@ -13,7 +13,9 @@ namespace Sage.MLNet;
 /// splitting a group of <see cref="SageCrossValidationOptions.GroupColumnName"/> (a video's <c>_left</c> and <c>_right</c> rows
 /// stay together), balanced by frames. Fold k's network trains on the other folds with <see cref="SageOptions"/>; the held-out
 /// fold chooses its best epoch and stops it early. Each fold model is then scored on the held-out fold and on
-/// <see cref="SageCrossValidationOptions.ValidationData"/>. Folds train one after another; none copies the data.</para>
+/// <see cref="SageCrossValidationOptions.ValidationData"/>. Every fold starts from the same <see cref="SageOptions.Seed"/> (and
+/// <see cref="SageOptions.InitialCheckpoint"/>, when set). Folds train one after another and read the training data through
+/// lazy views, so no fold copies it; each fold's network is kept as a checkpoint only.</para>
 /// <para>With <see cref="SageFoldSelection.TargetWise"/> (the paper's), valence comes from the fold best on valence on the
 /// validation set and arousal from the fold best on arousal; with <see cref="SageFoldSelection.Average"/>, both are the mean of
 /// all folds. Reliability is the mean of the reliabilities of the folds used. The combination is exported as one ONNX graph, so

@@ -184,6 +184,27 @@ public sealed class SageCrossValidationTests
     }
 
     [TestMethod]
+    public void Fit_TwoFoldsAveraged_LeavesNoTensorBeyondBuildingItsNetworks()
+    {
+        var crossValidation = new SageCrossValidationOptions { FoldCount = 2, Selection = SageFoldSelection.Average };
+        var train = TestData.Videos(s_ml, 4, seed: 5, minFrames: 150, maxFrames: 250);
+        // TorchSharp 0.107's Conv1d constructor leaves one tensor undisposed, so each network built leaves a residue.
+        var before = LiveTensors();
+        new SageNetwork(SageNetworkConfig.From(TestData.SmallOptions())).Dispose();
+        var constructionResidue = LiveTensors() - before;
+        before = LiveTensors();
+
+        var model = s_ml.Transforms.SageCrossValidation(TestData.SmallOptions(maxEpochs: 1), crossValidation).Fit(train);
+        var afterFit = LiveTensors();
+        model.Dispose();
+
+        // Two networks trained (one per fold) and two rebuilt from their checkpoints for the export, all disposed.
+        Console.WriteLine($"live tensors: residue per network {constructionResidue}, before {before}, after Fit {afterFit}, after Dispose {LiveTensors()}");
+        Assert.AreEqual(4 * constructionResidue, afterFit - before, "tensors left behind by a two-fold Fit");
+        Assert.AreEqual(afterFit, LiveTensors(), "the fitted model holds no TorchSharp tensor");
+    }
+
+    [TestMethod]
     [DataRow(1)]
     [DataRow(0)]
     public void SageCrossValidation_FoldCountBelowTwo_ThrowsNamingFoldCount(int folds)
@@ -253,6 +274,9 @@ public sealed class SageCrossValidationTests
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.IsLessThanOrEqualTo(1e-5f, worst, $"{what}: largest difference {worst:E2}");
     }
+
+    /// <summary>TorchSharp's count of tensors created and not yet disposed on this thread, where training runs.</summary>
+    private static long LiveTensors() => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
     private static TestData.ScoredRow[] Scores(IDataView scored) =>
         s_ml.Data.CreateEnumerable<TestData.ScoredRow>(scored, reuseRowObject: false).ToArray();
