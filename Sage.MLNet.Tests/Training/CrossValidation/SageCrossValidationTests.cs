@@ -60,6 +60,8 @@ public sealed class SageCrossValidationTests
             Assert.AreEqual(fold.Fold == bestArousal ? 1.0 : 0.0, fold.ArousalWeight, $"fold {fold.Fold} arousal weight");
             Assert.IsTrue(fold.BestEpoch is >= 1 and <= 2 && fold.Epochs == 2, $"fold {fold.Fold} epochs {fold.BestEpoch}/{fold.Epochs}");
             Assert.IsTrue(double.IsFinite(fold.HeldOut.Mean) && fold.HeldOut.FrameCount > 0, $"fold {fold.Fold} held-out CCC");
+            var kept = s_progress.Single(p => p.Fold == fold.Fold && p.Epoch.Epoch == fold.BestEpoch);
+            Assert.AreEqual(kept.Epoch.Validation, fold.HeldOut, $"fold {fold.Fold}: the held-out CCC is the kept epoch's");
         }
     }
 

@@ -10,7 +10,7 @@ namespace Sage.MLNet.Training.CrossValidation;
 
 /// <summary>
 /// Trains one <see cref="SageNetwork"/> per fold, one after another: fold k trains on the other folds, keeps the epoch best on
-/// its held-out fold (and stops early on it), and is scored on the held-out fold and on the validation set. Each network
+/// its held-out fold (and stops early on it), and is scored on the validation set. Each network
 /// is kept as a checkpoint and disposed before the next fold starts.
 /// </summary>
 internal sealed class CrossValidationTrainer
@@ -56,24 +56,32 @@ internal sealed class CrossValidationTrainer
             var progress = new FoldProgress(fold + 1, plan.FoldCount, _options.Progress, _crossValidation.Progress);
             var options = FoldOptions.For(_options, heldOutData, progress);
             using var network = new SageTrainer(options, config).Train(plan.Training(fold));
-            var heldOut = Score(network, heldOutData);
             var validation = _crossValidation.ValidationData is null ? null : Score(network, _crossValidation.ValidationData);
             folds.Add(new TrainedFold(plan.Videos(fold), plan.Frames(fold), progress.BestEpoch, progress.Epochs,
-                heldOut, validation, SageCheckpoint.From(network)));
+                progress.BestValidation!, validation, SageCheckpoint.From(network)));
         }
         return folds;
     }
 
-    /// <summary>Returns the network's CCC on <paramref name="data"/>, computed as training's validation computes it.</summary>
+    /// <summary>Returns the network's CCC on <paramref name="data"/>, computed on the training device as training's validation computes it.</summary>
     private CccMetrics Score(SageNetwork network, IDataView data)
     {
-        var predictor = new SageNetworkPredictor(network, torch.CPU);
-        var evaluator = new CccEvaluator();
-        foreach (var video in new SageVideoReader(data, _options, withLabels: true).Read())
+        var device = torch.device(_options.TrainingDevice);     // checked by the trainer already
+        network.to(device);
+        try
         {
-            var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
-            evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
+            var predictor = new SageNetworkPredictor(network, device);
+            var evaluator = new CccEvaluator();
+            foreach (var video in new SageVideoReader(data, _options, withLabels: true).Read())
+            {
+                var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
+                evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
+            }
+            return evaluator.Result;
         }
-        return evaluator.Result;
+        finally
+        {
+            network.cpu();
+        }
     }
 }

@@ -2,7 +2,7 @@ namespace Sage.MLNet.Training.CrossValidation;
 
 /// <summary>
 /// Receives one fold's epoch reports from <see cref="SageTrainer"/>: passes them on to <see cref="SageOptions.Progress"/> and,
-/// with the fold number, to <see cref="SageCrossValidationOptions.Progress"/>, and remembers the kept and the last epoch.
+/// with the fold number, to <see cref="SageCrossValidationOptions.Progress"/>, and remembers the kept epoch, its held-out score and the last epoch.
 /// </summary>
 internal sealed class FoldProgress : IProgress<SageTrainingProgress>
 {
@@ -26,6 +26,9 @@ internal sealed class FoldProgress : IProgress<SageTrainingProgress>
     /// <summary>Gets the epoch whose weights training keeps: the last one reported as best.</summary>
     public int BestEpoch { get; private set; }
 
+    /// <summary>Gets the held-out CCC of the kept epoch: the validation score training chose it by.</summary>
+    public CccMetrics? BestValidation { get; private set; }
+
     /// <summary>Gets the last epoch trained.</summary>
     public int Epochs { get; private set; }
 
@@ -35,6 +38,7 @@ internal sealed class FoldProgress : IProgress<SageTrainingProgress>
         if (value.IsBest)
         {
             BestEpoch = value.Epoch;
+            BestValidation = value.Validation;
         }
         _training?.Report(value);
         _folds?.Report(new SageFoldProgress(_fold, _foldCount, value));
