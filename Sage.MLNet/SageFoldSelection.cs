@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Sage.MLNet;
 
 /// <summary>How <see cref="SageCrossValidationEstimator"/> combines its fold models into one predictor.</summary>
+/// <remarks>Written by name in JSON (a <see cref="SageCrossValidationReport"/> in a metrics file reads "TargetWise").</remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<SageFoldSelection>))]
 public enum SageFoldSelection
 {
     /// <summary>

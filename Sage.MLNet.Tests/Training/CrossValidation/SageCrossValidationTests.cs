@@ -66,6 +66,20 @@ public sealed class SageCrossValidationTests
     }
 
     [TestMethod]
+    public void Report_ToJson_HoldsTheTableAsData()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(s_model.Report));
+        var root = json.RootElement;
+
+        Assert.AreEqual("TargetWise", root.GetProperty("Selection").GetString());
+        Assert.AreEqual(FoldCount, root.GetProperty("Folds").GetArrayLength());
+        Assert.AreEqual(s_model.Report.ValenceFold, root.GetProperty("ValenceFold").GetInt32());
+        var first = root.GetProperty("Folds")[0];
+        Assert.AreEqual(s_model.Report.Folds[0].Validation!.Mean, first.GetProperty("Validation").GetProperty("Mean").GetDouble(), 1e-12);
+        Assert.AreEqual(s_model.Report.Combined!.Arousal, root.GetProperty("Combined").GetProperty("Arousal").GetDouble(), 1e-12);
+    }
+
+    [TestMethod]
     public void Fit_TargetWise_CombinedCccEqualsTheChosenFoldsCcc()
     {
         var report = s_model.Report;
