@@ -19,7 +19,8 @@ namespace Sage.MLNet;
 /// <para>With <see cref="SageFoldSelection.TargetWise"/> (the paper's), valence comes from the fold best on valence on the
 /// validation set and arousal from the fold best on arousal; with <see cref="SageFoldSelection.Average"/>, both are the mean of
 /// all folds. Reliability is the mean of the reliabilities of the folds used. The combination is exported as one ONNX graph, so
-/// the fitted model predicts, saves and loads exactly like a <see cref="SageTransformer"/>, with the same columns.</para>
+/// the fitted model predicts, saves and loads exactly like a <see cref="SageTransformer"/>, with the same columns. It runs one network
+/// per fold used (the clips are cut once for all): at most two for target-wise selection, K for averaging.</para>
 /// </remarks>
 public sealed class SageCrossValidationEstimator : IEstimator<SageCrossValidationTransformer>
 {
