@@ -1,0 +1,12 @@
+namespace Sage.MLNet.Samples.Workflow;
+
+/// <summary>A trained SAGE model with what each of its epochs achieved.</summary>
+/// <param name="Model">The fitted model; dispose it when done.</param>
+/// <param name="Epochs">One report per finished epoch, in order.</param>
+internal sealed record TrainedModel(SageTransformer Model, IReadOnlyList<SageTrainingProgress> Epochs) : IDisposable
+{
+    /// <summary>Gets the epoch whose weights the model kept: the best by validation CCC, else the last.</summary>
+    public SageTrainingProgress? KeptEpoch => Epochs.LastOrDefault(epoch => epoch.IsBest) ?? Epochs.LastOrDefault();
+
+    public void Dispose() => Model.Dispose();
+}
