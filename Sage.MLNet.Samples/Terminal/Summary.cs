@@ -17,7 +17,7 @@ internal static class Summary
         }
         foreach (var (label, path) in files)
         {
-            Console.WriteLine($"  {label,-8} {path}");
+            Console.WriteLine($"  {label,-10} {path}");
         }
     }
 

@@ -28,7 +28,7 @@ internal static class SageTraining
             step.Note($"epoch {value.Epoch,3}/{value.MaxEpochs}  loss {value.TrainingLoss:F4}  " +
                 (value.Validation is { } v ? $"validation CCC {v.Mean:F4} (valence {v.Valence:F3}, arousal {v.Arousal:F3}){(value.IsBest ? " *" : "")}  " : "") +
                 $"{value.FramesPerSecond:N0} frames/s");
-            step.Advance(value.Epoch, $"epoch {value.Epoch}");
+            step.Advance(value.Epoch, "");
         }
     }
 }
