@@ -13,6 +13,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>Returns the <c>demo</c> command with its options and action.</summary>
     public static Command Create()
     {
         var output = CommonOptions.Out("sage-demo", "Folder for the copy (data/), the feature cache (cache/), the model, metrics.json and plots/.");

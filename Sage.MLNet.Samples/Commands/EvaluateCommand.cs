@@ -14,6 +14,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
+    /// <summary>Returns the <c>evaluate</c> command with its options and action.</summary>
     public static Command Create()
     {
         var data = CommonOptions.Data();

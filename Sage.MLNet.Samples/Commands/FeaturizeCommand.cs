@@ -9,6 +9,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// <summary><c>featurize --data ROOT</c>: fills the feature cache for every split, so later training and scoring read features instead of running the encoders.</summary>
 internal static class FeaturizeCommand
 {
+    /// <summary>Returns the <c>featurize</c> command with its options and action.</summary>
     public static Command Create()
     {
         var data = CommonOptions.Data();

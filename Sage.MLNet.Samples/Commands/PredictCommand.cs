@@ -14,6 +14,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// </summary>
 internal static class PredictCommand
 {
+    /// <summary>Returns the <c>predict</c> command with its options and action.</summary>
     public static Command Create()
     {
         var model = CommonOptions.Model();

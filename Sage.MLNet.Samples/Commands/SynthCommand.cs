@@ -7,6 +7,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// <summary><c>synth --out ROOT</c>: writes a synthetic Aff-Wild2 copy (face crops, videos with audio, labels) to try every other command on.</summary>
 internal static class SynthCommand
 {
+    /// <summary>Returns the <c>synth</c> command with its options and action.</summary>
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the copy into; must be missing or empty.", Required = true };

@@ -13,6 +13,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// </summary>
 internal static class TrainCommand
 {
+    /// <summary>Returns the <c>train</c> command with its options and action.</summary>
     public static Command Create()
     {
         var data = CommonOptions.Data();

@@ -7,6 +7,7 @@ namespace Sage.MLNet.Samples.Commands;
 /// <summary><c>validate --data ROOT</c>: lists what is missing or inconsistent in each split of an Aff-Wild2 copy; exits 1 when a split has errors.</summary>
 internal static class ValidateCommand
 {
+    /// <summary>Returns the <c>validate</c> command with its options and action.</summary>
     public static Command Create()
     {
         var data = CommonOptions.Data();

@@ -27,7 +27,7 @@ internal sealed record MetricsReport
     /// <summary>Gets each training epoch, empty when the model was not trained in this run.</summary>
     public IReadOnlyList<EpochMetrics> Epochs { get; init; } = [];
 
-    /// <summary>Gets the cross-validation folds; null for a single model.</summary>
+    /// <summary>Gets the cross-validation folds, one row per fold; null for a single model (K-fold training will fill it).</summary>
     public IReadOnlyList<object>? Folds { get; init; }
 
     /// <summary>Gets the largest difference between a prediction of the saved model, loaded afresh from raw video, and the trained model's; null when not checked.</summary>

@@ -5,8 +5,6 @@ namespace Sage.MLNet.Samples.Workflow;
 /// <param name="Epochs">One report per finished epoch, in order.</param>
 internal sealed record TrainedModel(SageTransformer Model, IReadOnlyList<SageTrainingProgress> Epochs) : IDisposable
 {
-    /// <summary>Gets the epoch whose weights the model kept: the best by validation CCC, else the last.</summary>
-    public SageTrainingProgress? KeptEpoch => Epochs.LastOrDefault(epoch => epoch.IsBest) ?? Epochs.LastOrDefault();
-
+    /// <summary>Releases the ONNX Runtime sessions.</summary>
     public void Dispose() => Model.Dispose();
 }

@@ -15,7 +15,7 @@ internal static class TrainingRun
     public static TrainingOutcome Run(MLContext ml, TrainingRequest request, Stopwatch clock)
     {
         var (train, _) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Train);
-        var (validation, _) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Validation);
+        var (validation, validationCount) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Validation);
         using var featurizers = VideoFeaturizers.Fit(ml, train, request.Featurizers, request.CacheFolder);
         var trainFeatures = featurizers.Featurize(train, "train");
         var validationFeatures = featurizers.Featurize(validation, "validation");
@@ -25,7 +25,7 @@ internal static class TrainingRun
         trained.Model.SaveCheckpoint(request.Output.Checkpoint);
 
         var (heldOut, count) = request.HeldOut.LabelFolder is null
-            ? (validationFeatures, AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Validation).Count)
+            ? (validationFeatures, validationCount)
             : Featurized(featurizers, request.HeldOut.Load(ml, request.DataRoot), request.HeldOut.Name);
         var scored = VideoScoring.Predict(ml, trained.Model, heldOut, count, $"Scoring {request.HeldOut.Name} videos");
         var evaluation = VideoScoring.Evaluate(ml, scored);

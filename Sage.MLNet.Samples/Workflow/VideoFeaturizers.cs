@@ -63,6 +63,7 @@ internal sealed class VideoFeaturizers : IDisposable
         return Audio.Transform(Faces.Transform(usable));
     }
 
+    /// <summary>Releases the ONNX Runtime sessions.</summary>
     public void Dispose()
     {
         Faces.Dispose();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
+using Sage.MLNet.Tests.Featurization.Audio;
+using Sage.MLNet.Tests.Featurization.Faces;
 
 namespace Sage.MLNet.Tests.Samples;
 
@@ -94,6 +96,24 @@ public sealed class SampleWorkflowTests
         var videos = Directory.GetFiles(plots, "video-*.png");
         Assert.HasCount(1, videos);
         SampleProgram.AssertPlot(videos[0]);
+    }
+
+    [TestMethod]
+    public void Train_EncoderFilesGiven_TrainsOnTheirFeatureWidths()
+    {
+        var faceEncoder = Path.Combine(s_root, "face-encoder.onnx");
+        var audioEncoder = Path.Combine(s_root, "audio-encoder.onnx");
+        GlobalAveragePoolEncoder.Write(faceEncoder);         // Dv = 3: the channel means
+        TinyAudioEncoderModel.Write(audioEncoder);           // Da = 2
+        var output = Path.Combine(s_root, "model-encoders");
+
+        var run = SampleProgram.RunSucceeding("train", "--data", s_data, "--out", output, "--cache", Path.Combine(s_root, "cache-encoders"),
+            "--face-encoder", faceEncoder, "--face-encoder-output", GlobalAveragePoolEncoder.OutputName, "--image-size", "32",
+            "--face-mean", "0.5", "0.5", "0.5", "--face-std", "0.25", "0.25", "0.25", "--audio-encoder", audioEncoder,
+            "--epochs", "1", "--plot-videos", "0");
+
+        StringAssert.Contains(run.Output, "Training SAGE (Dv 3, Da 2)");
+        Assert.AreEqual(1, SampleProgram.ReadMetrics(output).GetProperty("epochs").GetArrayLength());
     }
 
     [TestMethod]
