@@ -35,7 +35,7 @@ internal static class DemoCommand
 
         // 1. A synthetic copy in the real layout, kept so a second demo reuses it (and its cached features).
         var data = Path.Combine(output.Root, "data");
-        if (File.Exists(Path.Combine(data, "synthetic_reliability.csv")))
+        if (File.Exists(Path.Combine(data, SyntheticStages.FileName)))
         {
             Console.WriteLine($"Reusing the synthetic copy in {data}");
         }

@@ -42,7 +42,7 @@ internal static class EvaluateCommand
         var scored = VideoScoring.Predict(ml, model, videos, count, $"Featurising and scoring {heldOut.Name} videos");
         var report = MetricsReport.From(heldOut.Name, VideoScoring.Evaluate(ml, scored), [], clock.Elapsed.TotalSeconds);
         var metrics = MetricsFile.Write(output.Root, report);
-        var plots = PlotSet.Save(output.Plots, heldOut.Name, scored, [], plotVideos);
+        var plots = PlotSet.Save(output.Plots, heldOut.Name, scored, [], plotVideos, SyntheticStages.Read(data.FullName));
         Summary.Print("Evaluated", report, [("metrics", metrics), ("plots", $"{output.Plots} ({plots.Count} PNG)")], clock.Elapsed);
         return 0;
     }

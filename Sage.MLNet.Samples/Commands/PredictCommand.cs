@@ -62,7 +62,7 @@ internal static class PredictCommand
         output.Directory?.Create();
         SubmissionCsv.Write(output.FullName, [scored]);
         var plot = Path.ChangeExtension(output.FullName, ".png");
-        VideoTracePlot.Save(plot, scored.VideoId, [], [], scored.PredictedValence, scored.PredictedArousal, scored.Reliability);
+        VideoTracePlot.Save(plot, scored.VideoId, [], [], scored.PredictedValence, scored.PredictedArousal, scored.Reliability, []);
         Summary.Print($"Predicted {scored.PredictedValence.Length:N0} frames of '{scored.VideoId}'", null,
             [("csv", output.FullName), ("plot", plot)], clock.Elapsed);
         return 0;

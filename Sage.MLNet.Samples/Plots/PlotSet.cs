@@ -11,8 +11,9 @@ internal static class PlotSet
     /// <param name="videos">The scored videos; labels may be empty (then no scatter is drawn).</param>
     /// <param name="epochs">The training epochs; empty when the model was not trained in this run.</param>
     /// <param name="videoPlots">How many videos to plot over time, the first ones scored.</param>
+    /// <param name="stages">Unreliable stretches by video (a synthetic copy's); empty for a real copy.</param>
     public static IReadOnlyList<string> Save(string folder, string splitName, IReadOnlyList<ScoredVideo> videos,
-        IReadOnlyList<SageTrainingProgress> epochs, int videoPlots)
+        IReadOnlyList<SageTrainingProgress> epochs, int videoPlots, IReadOnlyDictionary<string, IReadOnlyList<UnreliableStage>> stages)
     {
         Directory.CreateDirectory(folder);
         var written = new List<string>();
@@ -33,7 +34,7 @@ internal static class PlotSet
         {
             written.Add(Path.Combine(folder, $"video-{PlotFile.SafeName(video.VideoId)}.png"));
             VideoTracePlot.Save(written[^1], video.VideoId, video.Valence, video.Arousal,
-                video.PredictedValence, video.PredictedArousal, video.Reliability);
+                video.PredictedValence, video.PredictedArousal, video.Reliability, stages.GetValueOrDefault(video.VideoId, []));
         }
         return written;
     }

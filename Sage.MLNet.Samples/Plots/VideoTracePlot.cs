@@ -1,10 +1,12 @@
 using ScottPlot;
+using Sage.MLNet.Samples.Workflow;
 
 namespace Sage.MLNet.Samples.Plots;
 
 /// <summary>
 /// One video over time: predicted against annotated valence, the same for arousal, and under them the reliability
-/// weight the fusion gave each frame (1 = the clip's average frame).
+/// weight the fusion gave each frame (1 = the clip's average frame), over shaded stretches where a synthetic video's
+/// face or audio was made unreliable, which is where SAGE should shift its weight.
 /// </summary>
 internal static class VideoTracePlot
 {
@@ -16,8 +18,9 @@ internal static class VideoTracePlot
     /// <param name="predictedValence">Predicted valence, T values.</param>
     /// <param name="predictedArousal">Predicted arousal, T values.</param>
     /// <param name="reliability">Fusion weight per frame, T values.</param>
+    /// <param name="stages">The video's unreliable stretches; empty for a real video.</param>
     public static void Save(string path, string videoId, float[] valence, float[] arousal,
-        float[] predictedValence, float[] predictedArousal, float[] reliability)
+        float[] predictedValence, float[] predictedArousal, float[] reliability, IReadOnlyList<UnreliableStage> stages)
     {
         var multiplot = new Multiplot();
         multiplot.AddPlots(3);
@@ -26,6 +29,14 @@ internal static class VideoTracePlot
         AddTarget(multiplot.GetPlot(1), "arousal", frames, arousal, predictedArousal);
 
         var weights = multiplot.GetPlot(2);
+        foreach (var stage in stages)
+        {
+            var span = weights.Add.HorizontalSpan(stage.FirstFrame - 0.5, stage.LastFrame + 0.5,
+                (stage.Modality == "face" ? Colors.RoyalBlue : Colors.Orange).WithAlpha(0.2));
+            span.LegendText = "";
+            var label = weights.Add.Text($"{stage.Modality} {stage.Condition}", stage.FirstFrame, 0);
+            label.LabelFontSize = 11;
+        }
         var line = weights.Add.ScatterLine(frames, reliability.Select(r => (double)r).ToArray(), Colors.DarkGreen);
         line.LegendText = "reliability weight";
         weights.Add.HorizontalLine(1, 1, Colors.Gray, LinePattern.Dotted);

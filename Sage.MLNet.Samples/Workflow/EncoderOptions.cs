@@ -35,14 +35,14 @@ internal sealed class EncoderOptions
 
     private readonly Option<float[]> _channelMeans = new("--face-mean")
     {
-        Description = "Red, green and blue means subtracted after scaling (ignored for the packaged ResNet18). Default: ImageNet's.",
+        Description = "Red, green and blue means subtracted after scaling, ImageNet's by default (ignored for the packaged ResNet18).",
         DefaultValueFactory = _ => FeaturizerSettings.Default.ChannelMeans,
         AllowMultipleArgumentsPerToken = true,
     };
 
     private readonly Option<float[]> _channelStds = new("--face-std")
     {
-        Description = "Red, green and blue standard deviations divided by (ignored for the packaged ResNet18). Default: ImageNet's.",
+        Description = "Red, green and blue standard deviations divided by, ImageNet's by default (ignored for the packaged ResNet18).",
         DefaultValueFactory = _ => FeaturizerSettings.Default.ChannelStds,
         AllowMultipleArgumentsPerToken = true,
     };

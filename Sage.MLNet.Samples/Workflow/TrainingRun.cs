@@ -29,7 +29,8 @@ internal static class TrainingRun
             : Featurized(featurizers, request.HeldOut.Load(ml, request.DataRoot), request.HeldOut.Name);
         var scored = VideoScoring.Predict(ml, trained.Model, heldOut, count, $"Scoring {request.HeldOut.Name} videos");
         var evaluation = VideoScoring.Evaluate(ml, scored);
-        var plots = PlotSet.Save(request.Output.Plots, request.HeldOut.Name, scored, trained.Epochs, request.VideoPlots);
+        var plots = PlotSet.Save(request.Output.Plots, request.HeldOut.Name, scored, trained.Epochs, request.VideoPlots,
+            SyntheticStages.Read(request.DataRoot));
         return new TrainingOutcome(MetricsReport.From(request.HeldOut.Name, evaluation, trained.Epochs, clock.Elapsed.TotalSeconds), plots, scored);
     }
 
