@@ -29,7 +29,14 @@ internal static class FeaturizeCommand
         using var featurizers = VideoFeaturizers.Fit(ml, train, settings, cache.FullName);
         featurizers.Featurize(train, "train");
         featurizers.Featurize(AffWild2Data.Load(ml, data.FullName, AffWild2Split.Validation).Videos, "validation");
-        featurizers.Featurize(AffWild2Data.Load(ml, data.FullName, AffWild2Split.Test).Videos, "test");
+        if (ml.Data.ValidateAffWild2(data.FullName, AffWild2Split.Test).VideoCount == 0)
+        {
+            Console.WriteLine("No Test split (no test list or no names in it): skipped.");
+        }
+        else
+        {
+            featurizers.Featurize(AffWild2Data.Load(ml, data.FullName, AffWild2Split.Test).Videos, "test");
+        }
         Summary.Print($"Featurised (Dv {featurizers.Faces.FeatureSize}, Da {featurizers.Audio.FeatureSize})", null, [("cache", cache.FullName)], clock.Elapsed);
         return 0;
     }

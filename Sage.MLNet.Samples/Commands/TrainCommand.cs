@@ -11,6 +11,11 @@ namespace Sage.MLNet.Samples.Commands;
 /// <c>train --data ROOT</c>: featurises Train and Validation (the default encoders, or the paper's given as ONNX files),
 /// trains one SAGE model that keeps its best validation epoch, and writes the model zip, its weights, metrics.json and plots.
 /// </summary>
+/// <remarks>
+/// The paper's encoders, exported to ONNX by the user: <c>--face-encoder resnet50.onnx --image-size 224</c> (ImageNet
+/// normalisation in RGB order is the default; <c>--face-encoder-output</c> picks the pooled output when it is not the
+/// first) and <c>--audio-encoder wavlm-base.onnx</c> (16 kHz waveform in, [1, steps, 768] out).
+/// </remarks>
 internal static class TrainCommand
 {
     /// <summary>Returns the <c>train</c> command with its options and action.</summary>
