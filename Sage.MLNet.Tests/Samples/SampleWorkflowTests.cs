@@ -130,6 +130,21 @@ public sealed class SampleWorkflowTests
     }
 
     [TestMethod]
+    public void Featurize_UnreadableCrop_WarnsAndLeavesOnlyThatVideoOut()
+    {
+        var copy = Path.Combine(s_root, "data-damaged");
+        CopyFolder(s_data, copy);
+        var ml = new MLContext();
+        var damaged = ml.Data.CreateEnumerable<VideoPaths>(ml.Data.LoadAffWild2(copy, AffWild2Split.Train), reuseRowObject: false).First();
+        File.WriteAllText(Path.Combine(damaged.FaceFolder, "00002.jpg"), "not a JPEG");
+
+        var run = SampleProgram.RunSucceeding("featurize", "--data", copy, "--cache", Path.Combine(s_root, "cache-damaged"));
+
+        StringAssert.Contains(run.Output, $"warning: left out {damaged.VideoId}: ");
+        StringAssert.Contains(run.Output, "faces: 0 cached, 1 computed, 1 failed");
+    }
+
+    [TestMethod]
     public void Evaluate_SavedModelFromRawVideos_MatchesTheScoresOfTraining()
     {
         var output = Path.Combine(s_root, "evaluation");
@@ -186,8 +201,20 @@ public sealed class SampleWorkflowTests
     private static long AnnotatedFrames(string folder) =>
         Directory.GetFiles(folder, "*.txt").Sum(file => File.ReadLines(file).Skip(1).Count(line => line.Length > 0 && line != "-5,-5"));
 
+    private static void CopyFolder(string source, string destination)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     private sealed class VideoPaths
     {
+        public string VideoId { get; set; } = "";
+
         public string FaceFolder { get; set; } = "";
 
         public string VideoFile { get; set; } = "";
