@@ -49,7 +49,7 @@ internal static class CommonOptions
             Description = "Labelled split to score: validation, or test (needs its labels; a synthetic copy has them).",
             DefaultValueFactory = _ => HeldOutSplit.Validation.Name,
         };
-        split.AcceptOnlyFromAmong(HeldOutSplit.Validation.Name, "test");
+        split.AcceptOnlyFromAmong(HeldOutSplit.Validation.Name, HeldOutSplit.TestName);
         var labels = new Option<DirectoryInfo>("--labels")
         {
             Description = $"Folder of the Test videos' annotation files (<video>.txt). Default: <data>/{AffWild2Data.SyntheticTestLabelFolder}.",
