@@ -47,7 +47,7 @@ internal sealed class VideoFeaturizers : IDisposable
         foreach (var (name, featurizer) in new (string, ITransformer)[] { ("faces", Faces), ("audio", Audio) })
         {
             var report = ProgressDisplay.Run($"Featurising {splitName} {name}", count, step =>
-                SageFeatureCache.Fill(videos, featurizer, 0, 1, new CacheProgress(step), skipBadVideos: true));
+                SageFeatureCache.Fill(videos, featurizer, new() { Progress = new CacheProgress(step), SkipBadVideos = true }));
             Console.WriteLine($"  {name}: {report.Hits} cached, {report.Computed} computed, {report.Failed} failed, {report.Frames:N0} frames in {report.Seconds:F1} s");
             foreach (var failure in report.Failures)
             {
