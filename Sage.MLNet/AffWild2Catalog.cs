@@ -32,8 +32,8 @@ public static class AffWild2Catalog
     /// T follows the annotation file: frames of the video beyond its last row are ignored, and rows beyond the
     /// video's end are kept (they will have no face crop). Crop file <c>00001.jpg</c> holds frame 0; numbers are
     /// missing where no face was found. In the Test split, which has no labels, T is the highest crop file
-    /// number, and 0 when the video has no crops. Comparing T with the video's own frame count needs the video
-    /// decoded, which the featurisation step does.
+    /// number, and 0 when the video has no crops. <see cref="ValidateAffWild2"/> compares T with the video's own
+    /// frame count.
     /// </para>
     /// <para>
     /// Every annotation file is read once here, so a malformed one fails this call; the data view then reads a
@@ -58,22 +58,29 @@ public static class AffWild2Catalog
     /// <param name="catalog">The data operations catalog.</param>
     /// <param name="root">A folder that holds the copy somewhere below it, up to four folders deep.</param>
     /// <param name="split">Which videos to check.</param>
+    /// <param name="compareVideoFrameCounts">
+    /// Whether to read each video file's header with ffprobe (no decoding; about a tenth of a second per file) to compare its
+    /// frame count with the annotation's rows. When ffprobe is not installed the comparison is skipped with a warning.
+    /// </param>
     /// <remarks>
     /// <para>Errors: a malformed annotation line (not two numbers, three columns, NaN, a value outside [−1, 1] other
     /// than −5), named by file and line, up to ten per file; a missing <c>valence,arousal</c> header; a video without a
-    /// face-crop folder; in the Test split, a video without any crop (its T would be 0); no annotation folder or test
-    /// list for the split at all (an issue with no video).</para>
+    /// face-crop folder; in the Test split, a video without any crop (its T would be 0); a video file ffprobe cannot read
+    /// (its audio cannot be featurised); no annotation folder or test list for the split at all (an issue with no video).</para>
     /// <para>Warnings: no video file (only audio featurisation needs it); an empty face-crop folder; face crops
-    /// numbered beyond the annotation's rows (those frames are ignored); a video, or the split itself, found in two places.</para>
-    /// <para>The number of annotation rows is not compared with the video's frame count here: that needs the video
-    /// decoded, which the featurisation step does.</para>
+    /// numbered beyond the annotation's rows (those frames are ignored); a video, or the split itself, found in two places;
+    /// an annotation whose rows differ from the video's frame count (common in real copies, by a few frames). T follows
+    /// the annotation: the video's frames past its last row are ignored, and rows past the video's end have no face crop
+    /// and take the audio features of the video's last moment. The frame count is estimated from the header as
+    /// duration × average frame rate.</para>
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="root"/> is empty, or <paramref name="split"/> is not a defined value.</exception>
-    public static AffWild2ValidationReport ValidateAffWild2(this DataOperationsCatalog catalog, string root, AffWild2Split split)
+    public static AffWild2ValidationReport ValidateAffWild2(this DataOperationsCatalog catalog, string root, AffWild2Split split,
+        bool compareVideoFrameCounts = true)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         CheckArguments(root, split);
-        return AffWild2Validator.Validate(root, split);
+        return AffWild2Validator.Validate(root, split, compareVideoFrameCounts);
     }
 
     private static void CheckArguments(string root, AffWild2Split split)

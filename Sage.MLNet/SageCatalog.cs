@@ -55,6 +55,28 @@ public static class SageCatalog
         });
 
     /// <summary>
+    /// Creates a <see cref="SageCrossValidationEstimator"/> that trains SAGE once per fold of a subject-independent K-fold
+    /// split of the training data and combines the fold models into one predictor, by target-wise fold selection or by averaging.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">Column names, network sizes and training settings of every fold. Its <see cref="SageOptions.ValidationData"/>
+    /// must be null: each fold validates on its held-out fold, and the official validation set goes in <paramref name="crossValidation"/>.</param>
+    /// <param name="crossValidation">Folds, grouping, selection and the validation set.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name says which.</exception>
+    /// <exception cref="ArgumentException"><see cref="SageCrossValidationOptions.ValidationData"/> is missing for target-wise selection,
+    /// or <see cref="SageOptions.ValidationData"/> is set; the parameter name says which.</exception>
+    public static SageCrossValidationEstimator SageCrossValidation(this TransformsCatalog catalog, SageOptions options,
+        SageCrossValidationOptions crossValidation)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(crossValidation);
+        SageOptionsValidation.Validate(options);
+        SageCrossValidationOptionsValidation.Validate(crossValidation, options);
+        return new SageCrossValidationEstimator(catalog, options, crossValidation);
+    }
+
+    /// <summary>
     /// Returns the ABAW concordance of predicted against annotated valence and arousal: one CCC per
     /// target over all annotated frames of all rows together (population moments; −5 frames left out).
     /// </summary>
@@ -74,6 +96,13 @@ public static class SageCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
+        return Ccc(data, valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName);
+    }
+
+    /// <summary>Returns the CCC of scored rows; <see cref="EvaluateCcc"/> with no catalog, for scores computed inside the library.</summary>
+    internal static CccMetrics Ccc(IDataView data, string valenceColumnName, string arousalColumnName,
+        string predictedValenceColumnName, string predictedArousalColumnName)
+    {
         string[] names = [valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName];
         string[] roles = ["valence", "arousal", "predicted valence", "predicted arousal"];
         for (var i = 0; i < names.Length; i++)

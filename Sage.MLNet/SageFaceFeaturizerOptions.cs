@@ -72,4 +72,11 @@ public sealed class SageFaceFeaturizerOptions
     /// See <see cref="SageFeatureCache"/> for the keys and for filling the cache in shards.
     /// </remarks>
     public string? CacheFolder { get; set; }
+
+    /// <summary>Random crop and horizontal flip applied to each face crop before the encoder; set it only on the featurizer of the training rows. Default: null, no augmentation.</summary>
+    /// <remarks>
+    /// The draws are repeatable (see <see cref="SageFaceAugmentation"/>), so the feature cache keeps augmented features under
+    /// their own key. <see cref="SageModel.Save"/> does not keep this setting: serving never augments.
+    /// </remarks>
+    public SageFaceAugmentation? TrainingAugmentation { get; set; }
 }

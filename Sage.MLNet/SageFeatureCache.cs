@@ -12,9 +12,9 @@ namespace Sage.MLNet;
 /// <remarks>
 /// <para>
 /// Set <see cref="SageFaceFeaturizerOptions.CacheFolder"/> or <see cref="SageAudioFeaturizerOptions.CacheFolder"/>, fit the
-/// featuriser, and run <c>Fill(videos, featurizer, i, n)</c> as job i of n. Afterwards a pipeline with the same
+/// featuriser, and run <c>Fill(videos, featurizer, new() { ShardIndex = i, ShardCount = n })</c> as job i of n. Afterwards a pipeline with the same
 /// CacheFolder and settings reads every video from the cache instead of running the encoder. Videos finished before a
-/// crash are hits when the job runs again. With <c>skipBadVideos: true</c> a video that cannot be featurised (a corrupt
+/// crash are hits when the job runs again. With <see cref="SageFeatureCacheFillOptions.SkipBadVideos"/> a video that cannot be featurised (a corrupt
 /// file, an empty crop folder …) is listed in <see cref="SageFeatureCacheReport.Failures"/> instead of stopping the job;
 /// it gets no cache file, so the next fill tries it again.
 /// </para>
@@ -44,38 +44,30 @@ public static class SageFeatureCache
         return FeatureCacheShards.ShardOf(videoId, shardCount);
     }
 
-    /// <summary>Makes sure every video of shard <paramref name="shardIndex"/> of <paramref name="shardCount"/> has an intact cache file, featurising those that lack one, one video at a time.</summary>
+    /// <summary>Makes sure every video of one shard has an intact cache file, featurising those that lack one, one video at a time.</summary>
     /// <param name="videos">One row per video with the featuriser's input columns (source and frame count) and optionally a text <c>VideoId</c> column, as <see cref="AffWild2Catalog.LoadAffWild2"/> gives them.</param>
     /// <param name="featurizer">A fitted <see cref="SageFaceFeaturizerTransformer"/> or <see cref="SageAudioFeaturizerTransformer"/> whose options set CacheFolder.</param>
-    /// <param name="shardIndex">This job's shard, 0 … <paramref name="shardCount"/> − 1.</param>
-    /// <param name="shardCount">The number of jobs the videos are split among; 1 fills the whole set.</param>
-    /// <param name="progress">Receives a report after each video, failed ones included; null reports nothing.</param>
-    /// <param name="cancellationToken">Stops between videos; files already written stay valid.</param>
-    /// <param name="skipBadVideos">
-    /// Whether a video that cannot be featurised (a corrupt or truncated file, an unreadable crop, an empty or missing
-    /// crop folder, a missing file, no audio track under <see cref="SageMissingAudioPolicy.Error"/>: an
-    /// <see cref="InvalidDataException"/>, <see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/>)
-    /// is recorded in <see cref="SageFeatureCacheReport.Failures"/> and the fill goes on with the next video; nothing is
-    /// cached for it, so a later fill tries it again. Any other error (cancellation, a cache file that cannot be written)
-    /// still stops the fill. Default: false, the first bad video stops the fill with its exception. Pass it by name,
-    /// <c>Fill(videos, featurizer, i, n, skipBadVideos: true)</c>.
-    /// </param>
+    /// <param name="options">The shard, whether to skip bad videos, progress and cancellation; null fills the whole set and stops at the first bad video.</param>
     /// <returns>The shard's video, hit, computed, failed and frame counts, the failed videos with their errors, and the time taken.</returns>
     /// <exception cref="ArgumentException"><paramref name="featurizer"/> is not a face or audio featuriser, or its options have no CacheFolder.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The shard numbers are out of range, or an input column is missing or mistyped (the message names it).</exception>
-    /// <exception cref="InvalidDataException">A video cannot be featurised and <paramref name="skipBadVideos"/> is false; the message names it.</exception>
-    /// <exception cref="DirectoryNotFoundException">A video's face-crop folder does not exist and <paramref name="skipBadVideos"/> is false; the message names it.</exception>
-    /// <exception cref="IOException">A video's features cannot be written to the cache, whatever <paramref name="skipBadVideos"/> says; the message names the video and the file.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static SageFeatureCacheReport Fill(IDataView videos, ITransformer featurizer, int shardIndex, int shardCount,
-        IProgress<SageFeatureCacheProgress>? progress = null, CancellationToken cancellationToken = default, bool skipBadVideos = false)
+    /// <exception cref="ArgumentOutOfRangeException">The shard numbers are out of range (the parameter name says which), or an input column is missing or mistyped (the message names it).</exception>
+    /// <exception cref="InvalidDataException">A video cannot be featurised and <see cref="SageFeatureCacheFillOptions.SkipBadVideos"/> is false; the message names it.</exception>
+    /// <exception cref="DirectoryNotFoundException">A video's face-crop folder does not exist and bad videos are not skipped; the message names it.</exception>
+    /// <exception cref="IOException">A video's features cannot be written to the cache, whether or not bad videos are skipped; the message names the video and the file.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="SageFeatureCacheFillOptions.CancellationToken"/> was cancelled.</exception>
+    public static SageFeatureCacheReport Fill(IDataView videos, ITransformer featurizer, SageFeatureCacheFillOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(videos);
         ArgumentNullException.ThrowIfNull(featurizer);
-        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        options ??= new SageFeatureCacheFillOptions();
+        var (shardIndex, shardCount) = (options.ShardIndex, options.ShardCount);
+        if (shardCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SageFeatureCacheFillOptions.ShardCount), shardCount, "ShardCount must be at least 1");
+        }
         if (shardIndex < 0 || shardIndex >= shardCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(shardIndex), shardIndex, $"shardIndex must lie in 0 … {shardCount - 1}");
+            throw new ArgumentOutOfRangeException(nameof(SageFeatureCacheFillOptions.ShardIndex), shardIndex, $"ShardIndex must lie in 0 … {shardCount - 1}");
         }
         if (featurizer is not ICacheableFeaturizer cacheable)
         {
@@ -90,6 +82,7 @@ public static class SageFeatureCache
                 nameof(featurizer));
         }
         cacheable.CheckInput(videos.Schema);
+        var (progress, cancellationToken, skipBadVideos) = (options.Progress, options.CancellationToken, options.SkipBadVideos);
 
         var stopwatch = Stopwatch.StartNew();
         var shard = ListShard(videos, cacheable, shardIndex, shardCount, cancellationToken);

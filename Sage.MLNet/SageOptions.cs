@@ -140,4 +140,7 @@ public sealed class SageOptions
 
     /// <summary>Stops training between optimisation steps; <see cref="SageEstimator.Fit(IDataView)"/> then throws <see cref="OperationCanceledException"/>. Default: none.</summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Returns a shallow copy: every setting, with the same data view, progress and token references.</summary>
+    internal SageOptions Copy() => (SageOptions)MemberwiseClone();
 }

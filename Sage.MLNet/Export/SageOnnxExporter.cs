@@ -11,6 +11,7 @@ namespace Sage.MLNet.Export;
 /// it cuts the clips of <see cref="Data.ClipPlan"/> from the runtime shape, runs the network on all of them
 /// as one batch and averages overlapping clips per frame, as <see cref="SageNetworkPredictor"/> does (within
 /// float rounding). Where clips overlap, the TCNs compute shared frames once (<see cref="SageOnnxTcnGraph"/>).
+/// Several networks (the folds of cross-validation) can go into one graph as a weighted combination.
 /// </summary>
 internal static class SageOnnxExporter
 {
@@ -27,26 +28,74 @@ internal static class SageOnnxExporter
     /// <summary>Per frame: valence, arousal, reliability, and 1 to count the clips that cover the frame.</summary>
     private const long MergedColumns = 4;
 
-    /// <summary>Returns the serialised ModelProto.</summary>
-    public static byte[] Export(SageNetwork network, SageOnnxNames names)
+    private const string MembersMetadataKey = "sage.members";
+
+    /// <summary>Returns the serialised ModelProto of one network.</summary>
+    public static byte[] Export(SageNetwork network, SageOnnxNames names) => Export([new SageOnnxMember(network, 1, 1)], names);
+
+    /// <summary>
+    /// Returns the serialised ModelProto of a weighted combination of networks of one configuration: per clip,
+    /// valence is Σ wᵥ·valence and arousal Σ wₐ·arousal over the members, and reliability is the plain mean of the
+    /// reliabilities of the members that contribute (a non-zero weight on either target). The clips are cut once
+    /// and shared. Members with both weights 0 are left out of the graph.
+    /// </summary>
+    /// <exception cref="ArgumentException">No member contributes, or the networks differ in configuration.</exception>
+    public static byte[] Export(IReadOnlyList<SageOnnxMember> members, SageOnnxNames names)
     {
-        var config = network.Config;
+        var contributors = members.Where(m => m.Contributes).ToArray();
+        if (contributors.Length == 0)
+        {
+            throw new ArgumentException("At least one network needs a non-zero valence or arousal weight", nameof(members));
+        }
+        var config = contributors[0].Network.Config;
+        var other = contributors.FirstOrDefault(m => m.Network.Config != config);
+        if (other is not null)
+        {
+            throw new ArgumentException($"All networks of a combination need one configuration: {config} and {other.Network.Config}", nameof(members));
+        }
         var graph = new OnnxGraphBuilder("sage");
         graph.AddFloatInput(names.VisualFeatures, Dim(1), Dim(FrameDim), Dim(config.VisualFeatureSize));
         graph.AddFloatInput(names.AudioFeatures, Dim(1), Dim(AudioFrameDim), Dim(config.AudioFeatureSize));
         var plan = CutClips(graph, names, config);
         // Audio uses the visual frame count, as the predictor does: frames past it are cut off.
         var audioFrames = graph.Node("Slice", [names.AudioFeatures, graph.Int64s(0), graph.Node("Unsqueeze", [plan.Frames, graph.Int64s(0)]), graph.Int64s(1)]);
-        var (prediction, reliability) = new SageOnnxClipGraph(graph, network, plan).Write(
-            graph.Node("Squeeze", [names.VisualFeatures, graph.Int64s(0)]),
-            graph.Node("Squeeze", [audioFrames, graph.Int64s(0)]));
+        var visual = graph.Node("Squeeze", [names.VisualFeatures, graph.Int64s(0)]);
+        var audio = graph.Node("Squeeze", [audioFrames, graph.Int64s(0)]);
+        var outputs = contributors
+            .Select(member => (member, output: new SageOnnxClipGraph(graph, member.Network, plan).Write(visual, audio)))
+            .ToArray();
+        var (prediction, reliability) = outputs is [var (only, single)] && only.ValenceWeight == 1 && only.ArousalWeight == 1
+            ? single
+            : Combine(graph, outputs);
         MergeClips(graph, plan, prediction, reliability, names);
         foreach (var output in new[] { names.PredictedValence, names.PredictedArousal, names.Reliability })
         {
             graph.AddFloatOutput(output, Dim(1), Dim(FrameDim));
         }
         graph.Graph.DocString = "SAGE: per-frame valence, arousal and fusion reliability of one video, from its visual and audio features.";
-        return CreateModel(graph.Graph, config).ToByteArray();
+        var model = CreateModel(graph.Graph, config);
+        model.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = MembersMetadataKey,
+            Value = JsonSerializer.Serialize(members.Select(m => new[] { m.ValenceWeight, m.ArousalWeight })),
+        });
+        return model.ToByteArray();
+    }
+
+    /// <summary>
+    /// Weights each member's [W·n, 2] prediction by its [2] (valence, arousal) weights and sums them; averages the
+    /// members' [W·n, 1] reliabilities. A weight of 1 and of 0 are exact, so a one-hot selection reproduces the chosen network.
+    /// </summary>
+    private static (string Prediction, string Reliability) Combine(
+        OnnxGraphBuilder graph, IReadOnlyList<(SageOnnxMember Member, (string Prediction, string Reliability) Output)> outputs)
+    {
+        var weighted = outputs
+            .Select(o => graph.Node("Mul", [o.Output.Prediction, graph.Floats("member_weights", [o.Member.ValenceWeight, o.Member.ArousalWeight], [2])]))
+            .ToArray();
+        var prediction = graph.Node("Sum", weighted);
+        var reliabilitySum = graph.Node("Sum", [.. outputs.Select(o => o.Output.Reliability)]);
+        var reliability = graph.Node("Div", [reliabilitySum, graph.FloatScalar("member_count", outputs.Count)]);
+        return (prediction, reliability);
     }
 
     /// <summary>

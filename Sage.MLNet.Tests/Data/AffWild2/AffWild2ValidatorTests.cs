@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Sage.MLNet.Tests.Featurization.Audio;
 
 namespace Sage.MLNet.Tests.Data.AffWild2;
 
@@ -204,6 +205,58 @@ public sealed class AffWild2ValidatorTests
         AssertIssue(report.Issues[1], "video3", AffWild2Severity.Error, "; T is 0");
     }
 
+    [TestMethod]
+    [DataRow(10, null)]
+    [DataRow(8, "video file '{0}' has about 10 frames (duration × frame rate); T follows the annotation, so the video's last 2 frames are ignored")]
+    [DataRow(13, "video file '{0}' has about 10 frames (duration × frame rate); T follows the annotation, so its last 3 rows lie past the video's end")]
+    public void ValidateAffWild2_AnnotationRowsAgainstVideoFrames_WarnsOnlyWhenTheyDiffer(int rows, string? expected)
+    {
+        using var videos = new TestVideos();
+        var video = videos.WithFrames("video1.mp4", 10);
+        var annotation = _copy.File($"{Train}/video1.txt", [Header, .. Enumerable.Repeat("0.1,0.2", rows)]);
+        _copy.Crops("cropped_aligned/video1", 1);
+        Directory.CreateDirectory(_copy.Path("batch1"));
+        File.Copy(video, _copy.Path("batch1/video1.mp4"));
+
+        var report = _ml.Data.ValidateAffWild2(_copy.Root, AffWild2Split.Train);
+
+        if (expected is null)
+        {
+            Assert.IsEmpty(report.Issues, report.ToString());
+            return;
+        }
+        var issue = report.Issues.Single();
+        AssertIssue(issue, "video1", AffWild2Severity.Warning, $"annotation file '{annotation}' has {rows} rows but ");
+        AssertIssue(issue, "video1", AffWild2Severity.Warning, string.Format(expected, _copy.Path("batch1/video1.mp4")));
+    }
+
+    [TestMethod]
+    public void ValidateAffWild2_UnreadableVideoFile_ReportsErrorNamingIt()
+    {
+        GoodVideo("video1");
+
+        var issue = _ml.Data.ValidateAffWild2(_copy.Root, AffWild2Split.Train).Issues.Single();
+
+        AssertIssue(issue, "video1", AffWild2Severity.Error, $"video file '{_copy.Path("batch1/video1.mp4")}' cannot be read by ffprobe");
+        AssertIssue(issue, "video1", AffWild2Severity.Error, "its audio cannot be featurised");
+    }
+
+    [TestMethod]
+    public void ValidateAffWild2_LeftAndRightOfOneVideo_CompareTheSharedFileWithEachAnnotation()
+    {
+        using var videos = new TestVideos();
+        Directory.CreateDirectory(_copy.Path("new_vids"));
+        File.Copy(videos.WithFrames("video2.mp4", 10), _copy.Path("new_vids/video2.mp4"));
+        _copy.File($"{Train}/video2_left.txt", [Header, .. Enumerable.Repeat("0,0", 10)]);
+        _copy.File($"{Train}/video2_right.txt", [Header, .. Enumerable.Repeat("0,0", 11)]);
+        _copy.Crops("cropped_aligned/video2_left", 1);
+        _copy.Crops("cropped_aligned/video2_right", 1);
+
+        var issue = _ml.Data.ValidateAffWild2(_copy.Root, AffWild2Split.Train).Issues.Single();
+
+        AssertIssue(issue, "video2_right", AffWild2Severity.Warning, "has 11 rows but video file");
+    }
+
     /// <summary>Writes a Train video with crops 00001-00002 and an .mp4; its annotation is <paramref name="lines"/> or two good rows.</summary>
     private string GoodVideo(string videoId, params string[] lines)
     {
@@ -212,7 +265,8 @@ public sealed class AffWild2ValidatorTests
         return _copy.File($"{Train}/{videoId}.txt", lines.Length == 0 ? [Header, "0.1,-0.2", "-5,-5"] : lines);
     }
 
-    private AffWild2ValidationReport Validate(AffWild2Split split) => _ml.Data.ValidateAffWild2(_copy.Root, split);
+    /// <summary>Validates without probing videos: the video files of this fake copy are empty placeholders.</summary>
+    private AffWild2ValidationReport Validate(AffWild2Split split) => _ml.Data.ValidateAffWild2(_copy.Root, split, compareVideoFrameCounts: false);
 
     private static void AssertIssue(AffWild2Issue issue, string? videoId, AffWild2Severity severity, string messagePart)
     {

@@ -114,8 +114,8 @@ public sealed class SageAudioFeatureCacheTests
     {
         using var model = _ml.Transforms.FeaturizeAudio(Options()).Fit(Data());
 
-        var first = SageFeatureCache.Fill(Data(), model, 0, 1);
-        var second = SageFeatureCache.Fill(Data(), model, 0, 1);
+        var first = SageFeatureCache.Fill(Data(), model);
+        var second = SageFeatureCache.Fill(Data(), model);
 
         Assert.AreEqual((2, 0, 2, 35L), (first.Videos, first.Hits, first.Computed, first.Frames));
         Assert.AreEqual((2, 2, 0, 35L), (second.Videos, second.Hits, second.Computed, second.Frames));

@@ -53,7 +53,7 @@ public sealed class SageFeatureCacheFillTests
         for (var shard = 0; shard < 3; shard++)
         {
             var progress = new ListProgress<SageFeatureCacheProgress>();
-            reports.Add(SageFeatureCache.Fill(data, model, shard, 3, progress));
+            reports.Add(SageFeatureCache.Fill(data, model, new() { ShardIndex = shard, ShardCount = 3, Progress = progress }));
             videosOfShard.Add([.. progress.Reports.Select(p => p.Video)]);
         }
         using var fresh = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
@@ -80,8 +80,8 @@ public sealed class SageFeatureCacheFillTests
         using var cancel = new CancellationTokenSource();
         var progress = new CancelAfter(2, cancel);
 
-        Assert.ThrowsExactly<OperationCanceledException>(() => SageFeatureCache.Fill(data, model, 0, 1, progress, cancel.Token));
-        var report = SageFeatureCache.Fill(data, model, 0, 1);
+        Assert.ThrowsExactly<OperationCanceledException>(() => SageFeatureCache.Fill(data, model, new() { Progress = progress, CancellationToken = cancel.Token }));
+        var report = SageFeatureCache.Fill(data, model);
 
         Assert.AreEqual((4, 2, 2), (report.Videos, report.Hits, report.Computed));
         Assert.IsGreaterThanOrEqualTo(0.0, report.Seconds);
@@ -95,7 +95,7 @@ public sealed class SageFeatureCacheFillTests
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
         var progress = new ListProgress<SageFeatureCacheProgress>();
 
-        var report = SageFeatureCache.Fill(data, model, 1, 2, progress);
+        var report = SageFeatureCache.Fill(data, model, new() { ShardIndex = 1, ShardCount = 2, Progress = progress });
 
         var expected = rows.Select(r => r.FaceFolder).Where(f => DocumentedShard(f, 2) == 1).ToArray();
         Assert.AreEqual(expected.Length, report.Videos);
@@ -110,7 +110,7 @@ public sealed class SageFeatureCacheFillTests
         options.CacheFolder = null;
         using var model = _ml.Transforms.FeaturizeFaces(options).Fit(data);
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => SageFeatureCache.Fill(data, model, 0, 1));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => SageFeatureCache.Fill(data, model));
 
         Assert.AreEqual("featurizer", error.ParamName);
         StringAssert.Contains(error.Message, "CacheFolder");
@@ -122,21 +122,23 @@ public sealed class SageFeatureCacheFillTests
         var data = _ml.Data.LoadFromEnumerable(Rows(1));
         var other = _ml.Transforms.CopyColumns("Copy", "FrameCount").Fit(data);
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => SageFeatureCache.Fill(data, other, 0, 1));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => SageFeatureCache.Fill(data, other));
 
         Assert.AreEqual("featurizer", error.ParamName);
     }
 
     [TestMethod]
-    [DataRow(-1, 2)]
-    [DataRow(2, 2)]
-    [DataRow(0, 0)]
-    public void Fill_ShardOutOfRange_ThrowsArgumentOutOfRange(int shardIndex, int shardCount)
+    [DataRow(-1, 2, "ShardIndex")]
+    [DataRow(2, 2, "ShardIndex")]
+    [DataRow(0, 0, "ShardCount")]
+    public void Fill_ShardOutOfRange_ThrowsNamingTheOption(int shardIndex, int shardCount, string option)
     {
         var data = _ml.Data.LoadFromEnumerable(Rows(1));
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
 
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SageFeatureCache.Fill(data, model, shardIndex, shardCount));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SageFeatureCache.Fill(data, model, new() { ShardIndex = shardIndex, ShardCount = shardCount }));
+
+        Assert.AreEqual(option, error.ParamName);
     }
 
     [TestMethod]
@@ -146,7 +148,7 @@ public sealed class SageFeatureCacheFillTests
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
         var withoutFolder = _ml.Transforms.DropColumns("FaceFolder").Fit(data).Transform(data);
 
-        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SageFeatureCache.Fill(withoutFolder, model, 0, 1));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => SageFeatureCache.Fill(withoutFolder, model));
 
         StringAssert.Contains(error.Message, "'FaceFolder'");
     }

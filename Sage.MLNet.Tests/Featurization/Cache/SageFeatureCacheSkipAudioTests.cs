@@ -3,7 +3,7 @@ using Sage.MLNet.Tests.Featurization.Audio;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;
 
-/// <summary><see cref="SageFeatureCache.Fill"/> with <c>skipBadVideos</c> over video files, some of them bad (needs ffmpeg).</summary>
+/// <summary><see cref="SageFeatureCache.Fill"/> with <see cref="SageFeatureCacheFillOptions.SkipBadVideos"/> over video files, some of them bad (needs ffmpeg).</summary>
 [TestClass]
 public sealed class SageFeatureCacheSkipAudioTests
 {
@@ -46,8 +46,8 @@ public sealed class SageFeatureCacheSkipAudioTests
         var data = Data();
         using var model = _ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { CacheFolder = _cache }).Fit(data);
 
-        var first = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
-        var second = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        var first = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
+        var second = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
 
         Assert.AreEqual((5, 0, 2, 3, 35L), (first.Videos, first.Hits, first.Computed, first.Failed, first.Frames));
         Assert.AreEqual((5, 2, 0, 3, 35L), (second.Videos, second.Hits, second.Computed, second.Failed, second.Frames));
@@ -70,7 +70,7 @@ public sealed class SageFeatureCacheSkipAudioTests
         var data = Data();
         using var model = _ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { CacheFolder = _cache }).Fit(data);
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => SageFeatureCache.Fill(data, model, 0, 1));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => SageFeatureCache.Fill(data, model));
 
         StringAssert.Contains(error.Message, s_truncated);
         Assert.HasCount(1, CacheFiles.FeatureFiles(model));
@@ -83,7 +83,7 @@ public sealed class SageFeatureCacheSkipAudioTests
         var options = new SageAudioFeaturizerOptions { CacheFolder = _cache, MissingAudio = SageMissingAudioPolicy.Zeros };
         using var model = _ml.Transforms.FeaturizeAudio(options).Fit(data);
 
-        var report = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        var report = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
 
         CollectionAssert.AreEqual(new[] { s_truncated, s_missing }, report.Failures.Select(f => f.Video).ToArray());
         Assert.AreEqual(3, report.Computed);

@@ -3,7 +3,7 @@ using Sage.MLNet.Tests.Featurization.Faces;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;
 
-/// <summary><see cref="SageFeatureCache.Fill"/> with <c>skipBadVideos</c> over face-crop folders, some of them bad.</summary>
+/// <summary><see cref="SageFeatureCache.Fill"/> with <see cref="SageFeatureCacheFillOptions.SkipBadVideos"/> over face-crop folders, some of them bad.</summary>
 [TestClass]
 public sealed class SageFeatureCacheSkipFaceTests
 {
@@ -56,7 +56,7 @@ public sealed class SageFeatureCacheSkipFaceTests
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
         var progress = new ListProgress<SageFeatureCacheProgress>();
 
-        var report = SageFeatureCache.Fill(data, model, 0, 1, progress, skipBadVideos: true);
+        var report = SageFeatureCache.Fill(data, model, new() { Progress = progress, SkipBadVideos = true });
 
         Assert.AreEqual((6, 0, 3, 3), (report.Videos, report.Hits, report.Computed, report.Failed));
         Assert.AreEqual(3L + 4 + 5, report.Frames);
@@ -77,9 +77,9 @@ public sealed class SageFeatureCacheSkipFaceTests
     {
         var data = _ml.Data.LoadFromEnumerable(_rows);
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
-        var first = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        var first = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
 
-        var second = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        var second = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
 
         Assert.AreEqual((6, 3, 0, 3), (second.Videos, second.Hits, second.Computed, second.Failed));
         CollectionAssert.AreEqual(first.Failures.ToArray(), second.Failures.ToArray());
@@ -91,10 +91,10 @@ public sealed class SageFeatureCacheSkipFaceTests
     {
         var data = _ml.Data.LoadFromEnumerable(_rows);
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
-        SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
         FaceCropFolders.WriteJpeg(_corruptCrop, CropSize, (x, y) => new SkiaSharp.SKColor(10, 20, 30));
 
-        var report = SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true);
+        var report = SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true });
 
         Assert.AreEqual((6, 3, 1, 2), (report.Videos, report.Hits, report.Computed, report.Failed));
         CollectionAssert.AreEqual(new[] { "empty", "missing" }, report.Failures.Select(f => f.Video).ToArray());
@@ -108,7 +108,7 @@ public sealed class SageFeatureCacheSkipFaceTests
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
         var progress = new ListProgress<SageFeatureCacheProgress>();
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => SageFeatureCache.Fill(data, model, 0, 1, progress));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => SageFeatureCache.Fill(data, model, new() { Progress = progress }));
 
         StringAssert.Contains(error.Message, _corruptCrop);
         StringAssert.Contains(error.Message, "video 'bad-jpeg'");
@@ -122,7 +122,7 @@ public sealed class SageFeatureCacheSkipFaceTests
         var data = _ml.Data.LoadFromEnumerable(_rows.Where(r => r.VideoId is "good-0" or "missing").ToArray());
         using var model = _ml.Transforms.FeaturizeFaces(Options()).Fit(data);
 
-        var error = Assert.ThrowsExactly<DirectoryNotFoundException>(() => SageFeatureCache.Fill(data, model, 0, 1));
+        var error = Assert.ThrowsExactly<DirectoryNotFoundException>(() => SageFeatureCache.Fill(data, model));
 
         StringAssert.Contains(error.Message, _missingFolder);
     }
@@ -135,7 +135,7 @@ public sealed class SageFeatureCacheSkipFaceTests
         using var cancel = new CancellationTokenSource();
         var progress = new CancelAtVideo("bad-jpeg", cancel);
 
-        Assert.ThrowsExactly<OperationCanceledException>(() => SageFeatureCache.Fill(data, model, 0, 1, progress, cancel.Token, skipBadVideos: true));
+        Assert.ThrowsExactly<OperationCanceledException>(() => SageFeatureCache.Fill(data, model, new() { Progress = progress, CancellationToken = cancel.Token, SkipBadVideos = true }));
 
         Assert.HasCount(1, CacheFiles.FeatureFiles(model));
     }
@@ -150,7 +150,7 @@ public sealed class SageFeatureCacheSkipFaceTests
         Directory.Delete(folder, recursive: true);
         File.WriteAllText(folder, "not a folder");
 
-        var error = Assert.ThrowsExactly<IOException>(() => SageFeatureCache.Fill(data, model, 0, 1, skipBadVideos: true));
+        var error = Assert.ThrowsExactly<IOException>(() => SageFeatureCache.Fill(data, model, new() { SkipBadVideos = true }));
 
         StringAssert.Contains(error.Message, "could not write its features to the cache file");
         StringAssert.Contains(error.Message, folder);

@@ -1,15 +1,21 @@
+using FFMpegCore;
+using Sage.MLNet.Featurization.Audio;
+
 namespace Sage.MLNet.Data.AffWild2;
 
 /// <summary>
 /// Checks one split of an Aff-Wild2 copy video by video and reports, rather than throws, what is missing
-/// or inconsistent: annotation lines, face crops, video files.
+/// or inconsistent: annotation lines, face crops, video files and their frame counts.
 /// </summary>
 internal static class AffWild2Validator
 {
     /// <summary>Malformed lines reported one by one per annotation file; the rest are counted in one more issue.</summary>
     public const int ProblemsPerFile = 10;
 
-    public static AffWild2ValidationReport Validate(string root, AffWild2Split split)
+    /// <param name="root">A folder that holds the copy somewhere below it.</param>
+    /// <param name="split">Which videos to check.</param>
+    /// <param name="compareVideoFrameCounts">Whether to probe each video file with ffprobe and compare its frame count with the annotation's rows.</param>
+    public static AffWild2ValidationReport Validate(string root, AffWild2Split split, bool compareVideoFrameCounts)
     {
         AffWild2Layout layout;
         IReadOnlyList<AffWild2Video> videos;
@@ -29,10 +35,15 @@ internal static class AffWild2Validator
             issues.Add(new AffWild2Issue(null, AffWild2Severity.Warning,
                 $"found {sources.Count} sources for the {split} split; reading '{sources[0]}', ignoring {Quote(sources.Skip(1))}"));
         }
+        var frameCounts = compareVideoFrameCounts ? FrameCounts(issues) : null;
         foreach (var video in videos)
         {
             var rows = video.AnnotationFile is null ? null : CheckAnnotation(video, issues);
             CheckFaces(layout, video, rows, issues);
+            if (video.VideoFile.Length > 0 && frameCounts is not null)
+            {
+                CheckFrameCount(video, rows, frameCounts, issues);
+            }
             if (video.VideoFile.Length == 0)
             {
                 var where = layout.VideoFolderRoots.Count == 0
@@ -43,6 +54,50 @@ internal static class AffWild2Validator
             }
         }
         return new AffWild2ValidationReport(videos.Count, issues);
+    }
+
+    /// <summary>Returns a frame counter that probes each video file once (<c>_left</c> and <c>_right</c> share one), or null with a warning when ffprobe is not installed.</summary>
+    private static Func<string, int>? FrameCounts(List<AffWild2Issue> issues)
+    {
+        FFOptions options;
+        try
+        {
+            options = FFMpegBinaries.Find(binaryFolder: null);
+        }
+        catch (FileNotFoundException e)
+        {
+            issues.Add(new AffWild2Issue(null, AffWild2Severity.Warning, $"video frame counts not compared with the annotations: {e.Message}"));
+            return null;
+        }
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        return file => counts.TryGetValue(file, out var count) ? count : counts[file] = VideoFrameCount.Estimate(file, options);
+    }
+
+    /// <summary>
+    /// Reports a video file ffprobe cannot read (an error: its audio cannot be featurised) and, as a warning, a frame count
+    /// that differs from the annotation's <paramref name="rows"/> (null when there are none to compare), saying which frames T leaves out or adds.
+    /// </summary>
+    private static void CheckFrameCount(AffWild2Video video, int? rows, Func<string, int> frameCounts, List<AffWild2Issue> issues)
+    {
+        int frames;
+        try
+        {
+            frames = frameCounts(video.VideoFile);
+        }
+        catch (InvalidDataException e)
+        {
+            issues.Add(new AffWild2Issue(video.VideoId, AffWild2Severity.Error, $"{e.Message}; its audio cannot be featurised"));
+            return;
+        }
+        if (rows is not int annotated || annotated == frames)
+        {
+            return;
+        }
+        var consequence = annotated < frames
+            ? $"T follows the annotation, so the video's last {frames - annotated} frames are ignored"
+            : $"T follows the annotation, so its last {annotated - frames} rows lie past the video's end: they have no face crop and the audio features of the video's last moment";
+        issues.Add(new AffWild2Issue(video.VideoId, AffWild2Severity.Warning,
+            $"annotation file '{video.AnnotationFile}' has {annotated} rows but video file '{video.VideoFile}' has about {frames} frames (duration × frame rate); {consequence}"));
     }
 
     /// <summary>Reports the annotation file's malformed lines and returns its number of frame rows, or null when it is malformed.</summary>

@@ -41,6 +41,15 @@ internal static class FeaturizerSettings
             settings["imageHeight"] = options.ImageHeight;
         }
         settings["emptyFolderIsError"] = options.EmptyFolderIsError;
+        if (options.TrainingAugmentation is { } augmentation)
+        {
+            settings["augmentation"] = new JsonObject
+            {
+                ["horizontalFlipProbability"] = augmentation.HorizontalFlipProbability,
+                ["minCropScale"] = augmentation.MinCropScale,
+                ["seed"] = augmentation.Seed,
+            };
+        }
         return settings;
     }
 

@@ -11,9 +11,11 @@ internal sealed class FaceFeaturizer : IDisposable
     private readonly FaceImageNormalization _normalization;
     private readonly int _batchSize;
     private readonly bool _emptyFolderIsError;
+    private readonly FaceAugmentation? _augmentation;
 
-    public FaceFeaturizer(FaceEncoder encoder, FaceImageNormalization normalization, int batchSize, bool emptyFolderIsError)
+    public FaceFeaturizer(FaceEncoder encoder, FaceImageNormalization normalization, int batchSize, bool emptyFolderIsError, FaceAugmentation? augmentation)
     {
+        _augmentation = augmentation;
         _encoder = encoder;
         _normalization = normalization;
         _batchSize = batchSize;
@@ -33,7 +35,8 @@ internal sealed class FaceFeaturizer : IDisposable
                    InPlaneOrder(options.EncoderChannelMeans, options.EncoderChannelOrder), InPlaneOrder(options.EncoderChannelStds, options.EncoderChannelOrder)))
             : (PackagedResNet18.LoadBatchedModel(), PackagedResNet18.PackageName, PackagedResNet18.Normalization(options.ImageWidth, options.ImageHeight));
         var encoder = FaceEncoder.Open(model, source, options.EncoderOutputName, options.ImageWidth, options.ImageHeight, options.GpuDeviceId, options.FallbackToCpu);
-        return new FaceFeaturizer(encoder, normalization, options.BatchSize, options.EmptyFolderIsError);
+        var augmentation = options.TrainingAugmentation is { } settings ? new FaceAugmentation(settings) : null;
+        return new FaceFeaturizer(encoder, normalization, options.BatchSize, options.EmptyFolderIsError, augmentation);
     }
 
     /// <summary>Returns the features, [T, Dv] frame-major, and per frame 1 where it has a crop and 0 where not.</summary>
@@ -97,7 +100,7 @@ internal sealed class FaceFeaturizer : IDisposable
             var count = Math.Min(_batchSize, files.Count - start);
             for (var i = 0; i < count; i++)
             {
-                FaceImageReader.Read(files[start + i], video, _normalization, batch.AsSpan(i * imageSize, imageSize));
+                FaceImageReader.Read(files[start + i], video, _normalization, batch.AsSpan(i * imageSize, imageSize), _augmentation);
             }
             _encoder.Encode(batch, count, encoded);
             for (var i = 0; i < count; i++)

@@ -2,17 +2,28 @@ using SkiaSharp;
 
 namespace Sage.MLNet.Featurization.Faces;
 
-/// <summary>Decodes a face crop (JPEG or any format Skia reads) and resizes it to the encoder's input size.</summary>
+/// <summary>Decodes a face crop (JPEG or any format Skia reads), augments it at training time, and resizes it to the encoder's input size.</summary>
 internal static class FaceImageReader
 {
     // Mitchell cubic keeps edges without the ringing of Catmull-Rom; crops are usually already 112 × 112, so it rarely runs.
     private static readonly SKSamplingOptions s_resize = new(SKCubicResampler.Mitchell);
 
     /// <summary>Writes the crop's normalised planes into <paramref name="destination"/>, [3, H, W].</summary>
+    /// <param name="file">The crop file.</param>
+    /// <param name="video">The video's name, for errors and the augmentation's draw.</param>
+    /// <param name="normalization">The encoder's input size and pixel normalisation.</param>
+    /// <param name="destination">[3, H, W], written.</param>
+    /// <param name="augmentation">The training-time augmentation, or null to read the crop as it is.</param>
     /// <exception cref="InvalidDataException">The file cannot be decoded; the message names the video and the file.</exception>
-    public static void Read(string file, string video, FaceImageNormalization normalization, Span<float> destination)
+    public static void Read(string file, string video, FaceImageNormalization normalization, Span<float> destination, FaceAugmentation? augmentation = null)
     {
         using var decoded = Decode(file, video);
+        if (augmentation is not null)
+        {
+            using var augmented = augmentation.Apply(decoded, video, file, normalization.Width, normalization.Height);
+            normalization.Write(augmented, destination);
+            return;
+        }
         if (decoded.Width == normalization.Width && decoded.Height == normalization.Height)
         {
             normalization.Write(decoded, destination);

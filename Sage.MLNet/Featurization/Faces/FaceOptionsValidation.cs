@@ -15,6 +15,12 @@ internal static class FaceOptionsValidation
         Check(o.GpuDeviceId is null or >= 0, o.GpuDeviceId, nameof(o.GpuDeviceId), "must be null or a device index");
         Check(o.CacheFolder is null || !string.IsNullOrWhiteSpace(o.CacheFolder), o.CacheFolder, nameof(o.CacheFolder), "must be null (no cache) or a folder");
         Check(o.EncoderModelPath is null || o.EncoderModelPath.Length > 0, o.EncoderModelPath, nameof(o.EncoderModelPath), "must be null (the packaged ResNet18) or a file");
+        if (o.TrainingAugmentation is { } a)
+        {
+            Check(a.HorizontalFlipProbability is >= 0 and <= 1, a.HorizontalFlipProbability,
+                $"{nameof(o.TrainingAugmentation)}.{nameof(a.HorizontalFlipProbability)}", "must lie in [0, 1]");
+            Check(a.MinCropScale is > 0 and <= 1, a.MinCropScale, $"{nameof(o.TrainingAugmentation)}.{nameof(a.MinCropScale)}", "must lie in (0, 1]");
+        }
         (string Value, string Name)[] columns =
         [
             (o.FaceFolderColumnName, nameof(o.FaceFolderColumnName)),

@@ -1,0 +1,22 @@
+namespace Sage.MLNet.Samples.Workflow;
+
+/// <summary>Where a run writes its files: the model zip, the weights, metrics.json and the plots.</summary>
+/// <param name="Root">The output folder.</param>
+internal sealed record RunFolder(string Root)
+{
+    /// <summary>Gets the model zip, with the featurizers' settings inside.</summary>
+    public string Model => Path.Combine(Root, "sage.zip");
+
+    /// <summary>Gets the TorchSharp weights, for fine-tuning.</summary>
+    public string Checkpoint => Path.Combine(Root, "sage.ckpt");
+
+    /// <summary>Gets the folder of PNG plots.</summary>
+    public string Plots => Path.Combine(Root, "plots");
+
+    /// <summary>Returns the folder, created when missing.</summary>
+    public static RunFolder Create(string root)
+    {
+        Directory.CreateDirectory(root);
+        return new RunFolder(Path.GetFullPath(root));
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace Sage.MLNet.Samples.Workflow;
+
+/// <summary>The command-line options of the training schedule (<c>--epochs</c>, <c>--batch-size</c> …).</summary>
+/// <remarks>K-fold options (<c>--folds</c>, <c>--selection</c>) belong here too when training learns them.</remarks>
+internal sealed class TrainingOptions
+{
+    private readonly Option<int> _epochs;
+    private readonly Option<int> _batchSize = new("--batch-size") { Description = "Clips per optimisation step.", DefaultValueFactory = _ => 8 };
+    private readonly Option<double> _learningRate = new("--learning-rate") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 1e-3 };
+    private readonly Option<int> _patience;
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of initialisation, dropout and shuffling.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _threads = new("--threads") { Description = "CPU threads for training; 0 uses one per core.", DefaultValueFactory = _ => 0 };
+
+    /// <summary>Creates the options with the given defaults for the number of epochs and the early-stopping patience.</summary>
+    public TrainingOptions(int defaultEpochs, int defaultPatience)
+    {
+        _epochs = new("--epochs") { Description = "Most passes over the training videos.", DefaultValueFactory = _ => defaultEpochs };
+        _patience = new("--patience")
+        {
+            Description = "Epochs without a better validation CCC before training stops; 0 never stops early.",
+            DefaultValueFactory = _ => defaultPatience,
+        };
+        foreach (var option in new[] { _epochs, _batchSize })
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < 1)
+                {
+                    result.AddError($"{option.Name} must be at least 1, got {result.GetValueOrDefault<int>()}");
+                }
+            });
+        }
+    }
+
+    /// <summary>Adds every training option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _epochs, _batchSize, _learningRate, _patience, _seed, _threads })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Returns the schedule given on the command line, defaults filled in.</summary>
+    public TrainingSettings Read(ParseResult parse) => new(
+        parse.GetValue(_epochs), parse.GetValue(_batchSize), parse.GetValue(_learningRate),
+        parse.GetValue(_patience), parse.GetValue(_seed), parse.GetValue(_threads));
+}

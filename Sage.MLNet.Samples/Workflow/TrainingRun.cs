@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Sage.MLNet.Samples.Plots;
+using Sage.MLNet.Samples.Reports;
+
+namespace Sage.MLNet.Samples.Workflow;
+
+/// <summary>
+/// The main job on an Aff-Wild2 copy: featurise Train and Validation (through the cache), train one SAGE model that keeps
+/// its best validation epoch, save it with its featurizers and its weights, then score a held-out split and plot it.
+/// </summary>
+internal static class TrainingRun
+{
+    /// <summary>Returns what the run scored and plotted; <paramref name="clock"/> times the whole command for metrics.json.</summary>
+    public static TrainingOutcome Run(MLContext ml, TrainingRequest request, Stopwatch clock)
+    {
+        var (train, _) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Train);
+        var (validation, validationCount) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Validation);
+        using var featurizers = VideoFeaturizers.Fit(ml, train, request.Featurizers, request.CacheFolder);
+        var trainFeatures = featurizers.Featurize(train, "train");
+        var validationFeatures = featurizers.Featurize(validation, "validation");
+
+        using var trained = SageTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training);
+        SageModel.Save(ml, trained.Model, trainFeatures.Schema, request.Output.Model, featurizers.Faces, featurizers.Audio);
+        trained.Model.SaveCheckpoint(request.Output.Checkpoint);
+
+        var (heldOut, count) = request.HeldOut.LabelFolder is null
+            ? (validationFeatures, validationCount)
+            : Featurized(featurizers, request.HeldOut.Load(ml, request.DataRoot), request.HeldOut.Name);
+        var scored = VideoScoring.Predict(ml, trained.Model, heldOut, count, $"Scoring {request.HeldOut.Name} videos");
+        var evaluation = VideoScoring.Evaluate(ml, scored);
+        var plots = PlotSet.Save(request.Output.Plots, request.HeldOut.Name, scored, trained.Epochs, request.VideoPlots,
+            SyntheticStages.Read(request.DataRoot));
+        return new TrainingOutcome(MetricsReport.From(request.HeldOut.Name, evaluation, trained.Epochs, clock.Elapsed.TotalSeconds), plots, scored);
+    }
+
+    private static (IDataView Videos, int Count) Featurized(VideoFeaturizers featurizers, (IDataView Videos, int Count) raw, string splitName) =>
+        (featurizers.Featurize(raw.Videos, splitName), raw.Count);
+}

@@ -1,0 +1,28 @@
+using Microsoft.ML;
+
+namespace Sage.MLNet.Samples.Workflow;
+
+/// <summary>How long and how SAGE trains: the schedule a user may change from the command line.</summary>
+/// <param name="MaxEpochs">Passes over the training videos.</param>
+/// <param name="BatchSize">Clips per optimisation step.</param>
+/// <param name="LearningRate">AdamW learning rate.</param>
+/// <param name="Patience">Epochs without a better validation CCC before training stops; 0 never stops early.</param>
+/// <param name="Seed">Seed of initialisation, dropout and shuffling.</param>
+/// <param name="Threads">CPU threads for training; 0 uses one per core.</param>
+internal sealed record TrainingSettings(int MaxEpochs, int BatchSize, double LearningRate, int Patience, int Seed, int Threads)
+{
+    /// <summary>Returns SAGE's options for features of the given widths, validated on <paramref name="validation"/>.</summary>
+    public SageOptions ToSageOptions(int visualFeatureSize, int audioFeatureSize, IDataView? validation) => new()
+    {
+        VisualFeatureSize = visualFeatureSize,
+        AudioFeatureSize = audioFeatureSize,
+        FaceFoundColumnName = "FaceFound",
+        MaxEpochs = MaxEpochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        EarlyStoppingPatience = Patience,
+        Seed = Seed,
+        TrainingThreads = Threads,
+        ValidationData = validation,
+    };
+}
