@@ -17,7 +17,7 @@ internal static class CacheBenchmark
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(rows);
         using var featurizer = ml.Transforms.FeaturizeFaces(new SageFaceFeaturizerOptions { CacheFolder = Path.Combine(media.Root, "cache") }).Fit(data);
-        SageFeatureCache.Fill(data, featurizer, 0, 1);
+        SageFeatureCache.Fill(data, featurizer);
         var frames = Videos * FramesPerVideo;
         var megabytes = frames * (featurizer.FeatureSize + 1) * 4.0 / (1 << 20);
         var transform = new Spread();
@@ -25,7 +25,7 @@ internal static class CacheBenchmark
         for (var round = 0; round < rounds; round++)
         {
             transform.Add(frames / Timed.Seconds(() => featurizer.Transform(data).GetColumn<float[]>("VisualFeatures").ToList()));
-            var report = SageFeatureCache.Fill(data, featurizer, 0, 1);
+            var report = SageFeatureCache.Fill(data, featurizer);
             hits.Add(report.Hits == Videos ? frames / report.Seconds : throw new InvalidOperationException($"cache read: {report.Hits} hits of {Videos} videos"));
         }
         var size = $"{Videos} videos × {FramesPerVideo:N0} frames × {featurizer.FeatureSize} features ({megabytes:N0} MB)";
