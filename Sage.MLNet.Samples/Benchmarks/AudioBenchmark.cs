@@ -7,6 +7,7 @@ namespace Sage.MLNet.Samples.Benchmarks;
 /// <summary>Audio featurisation (ffmpeg decode to 16 kHz mono, then 64-band log-mel summaries per video frame) in multiples of real time, and its peak memory.</summary>
 internal static class AudioBenchmark
 {
+    /// <summary>Adds the featuriser's and the decoder's speed on <paramref name="video"/>, in multiples of real time, to the table.</summary>
     public static void Throughput(string video, double minutes, int rounds, ResultTable table)
     {
         var frames = FrameCount(minutes);
@@ -48,6 +49,7 @@ internal static class AudioBenchmark
         return 0;
     }
 
+    /// <summary>Returns T for a synthetic video of <paramref name="minutes"/> at 30 fps.</summary>
     public static int FrameCount(double minutes) => (int)Math.Round(minutes * 60 * SyntheticMedia.FramesPerSecond);
 
     private sealed class VideoRow

@@ -10,6 +10,7 @@ internal static class CacheBenchmark
     private const int CropsPerVideo = 30;
     private const int FramesPerVideo = 9000;        // 5 minutes at 30 fps; frames without a crop take a neighbour's features
 
+    /// <summary>Fills a cache for eight 5-minute videos and adds how fast they read back to the table.</summary>
     public static void ReadSpeed(SyntheticMedia media, int rounds, ResultTable table)
     {
         var crops = media.FaceCrops("cache-crops", CropsPerVideo);

@@ -16,6 +16,7 @@ internal static class FaceBenchmark
     private const string Video = "benchmark";
     private const double GflopPerImage = 1.12;      // the packaged ResNet18 at 112² (measured-baselines note)
 
+    /// <summary>Adds the three rates, measured on the crops of <paramref name="cropFolder"/>, to the table.</summary>
     public static void Throughput(string cropFolder, int rounds, ResultTable table)
     {
         var options = new SageFaceFeaturizerOptions();

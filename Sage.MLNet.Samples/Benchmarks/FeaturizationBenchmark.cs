@@ -12,6 +12,7 @@ internal static class FeaturizationBenchmark
 {
     private static readonly string[] s_parts = ["faces", "stock", "cache", "face-memory", "audio"];
 
+    /// <summary>Returns the <c>featurization</c> subcommand of <c>benchmark</c>.</summary>
     public static Command Create()
     {
         var images = new Option<int>("--images") { Description = "Face crops per throughput round (112 × 112).", DefaultValueFactory = _ => 256 };

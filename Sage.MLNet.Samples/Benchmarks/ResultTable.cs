@@ -5,12 +5,14 @@ internal sealed class ResultTable
 {
     private readonly List<(string What, string Value, string Unit, string Comment)> _rows = [];
 
+    /// <summary>Adds a row and prints it at once, so that progress shows and a later failure loses nothing.</summary>
     public void Add(string what, string value, string unit, string comment = "")
     {
         _rows.Add((what, value, unit, comment));
-        Console.WriteLine($"  {what}: {value} {unit} {comment}");       // progress, in case a later step fails
+        Console.WriteLine($"  {what}: {value} {unit} {comment}");
     }
 
+    /// <summary>Prints every row as a table with aligned columns.</summary>
     public void Print(TextWriter writer)
     {
         var what = _rows.Select(r => r.What.Length).Append("Measurement".Length).Max();

@@ -7,8 +7,10 @@ internal sealed class Spread
 {
     private readonly List<double> _values = [];
 
+    /// <summary>Adds one measurement.</summary>
     public void Add(double value) => _values.Add(value);
 
+    /// <summary>The middle measurement (the mean of the two middle ones for an even count).</summary>
     public double Median
     {
         get
@@ -18,13 +20,16 @@ internal sealed class Spread
         }
     }
 
+    /// <summary>The smallest measurement.</summary>
     public double Min => _values.Min();
 
+    /// <summary>The largest measurement.</summary>
     public double Max => _values.Max();
 
     /// <summary>Formats as "median (min–max)" with <paramref name="format"/>, e.g. "183 (171–190)".</summary>
     public string ToString(string format) =>
         string.Create(CultureInfo.InvariantCulture, $"{Median.ToString(format, CultureInfo.InvariantCulture)} ({Min.ToString(format, CultureInfo.InvariantCulture)}–{Max.ToString(format, CultureInfo.InvariantCulture)})");
 
+    /// <summary>Formats as "median (min–max)" with no decimals.</summary>
     public override string ToString() => ToString("F0");
 }

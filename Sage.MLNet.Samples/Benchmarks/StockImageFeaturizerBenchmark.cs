@@ -17,6 +17,7 @@ internal static class StockImageFeaturizerBenchmark
 {
     private const int Size = 224;
 
+    /// <summary>Adds the stock featuriser's images/s on the first <paramref name="images"/> crops of <paramref name="cropFolder"/> to the table.</summary>
     public static void Throughput(string cropFolder, int images, int rounds, ResultTable table)
     {
         var ml = new MLContext(seed: 1);

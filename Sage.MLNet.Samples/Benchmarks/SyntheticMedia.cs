@@ -8,8 +8,10 @@ internal sealed class SyntheticMedia : IDisposable
 {
     public const int FramesPerSecond = 30;
 
+    /// <summary>Creates an empty temporary folder for the inputs.</summary>
     public SyntheticMedia() => Root = Directory.CreateTempSubdirectory("sage-benchmark-").FullName;
 
+    /// <summary>The temporary folder that holds every input made.</summary>
     public string Root { get; }
 
     /// <summary>Writes <paramref name="frames"/> moving test-pattern JPEGs of <paramref name="size"/>² named as Aff-Wild2 crops (<c>00001.jpg</c> = frame 0).</summary>
@@ -42,5 +44,6 @@ internal sealed class SyntheticMedia : IDisposable
         }
     }
 
+    /// <summary>Deletes the folder and everything in it.</summary>
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
+/// <summary>Reads a vector column the way a consumer of the featurisers' output does.</summary>
 internal static class VectorColumn
 {
     /// <summary>Returns each row's vector length, reading the column through one reused buffer as a training loop would (no array per row).</summary>
