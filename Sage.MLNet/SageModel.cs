@@ -80,12 +80,16 @@ public static class SageModel
     /// <param name="path">The model zip.</param>
     /// <param name="inputSchema">The raw rows' schema: the saved one without the features, with the featurizers' input columns.</param>
     /// <param name="encoderPaths">For a model trained on another machine: encoder paths as saved, mapped to where those files are here. The hashes are still checked.</param>
+    /// <param name="cacheFolder">
+    /// A feature cache folder for the rebuilt featurizers (see <see cref="SageFeatureCache"/>); null featurises every video every
+    /// time. The cache filled while training serves here too: the rebuilt featurizers have the same settings, hence the same keys.
+    /// </param>
     /// <returns>The face featurizer, the audio featurizer (each where saved) and the model, in that order; dispose it when done.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is damaged or not a model, or was saved without featurizers (load it with <see cref="Load"/>).</exception>
     /// <exception cref="InvalidOperationException">An encoder file is missing here or differs from the one the model was trained with; the message names it and both SHA-256 hashes.</exception>
     public static TransformerChain<ITransformer> LoadWithFeaturizers(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyDictionary<string, string>? encoderPaths = null)
+        IReadOnlyDictionary<string, string>? encoderPaths = null, string? cacheFolder = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
@@ -103,11 +107,11 @@ public static class SageModel
             var schemaOnly = new SchemaOnlyDataView(inputSchema);
             if (featurization.Faces is { } faces)
             {
-                steps.Insert(steps.Count - 1, faces.Rebuild(mlContext, schemaOnly, encoders));
+                steps.Insert(steps.Count - 1, faces.Rebuild(mlContext, schemaOnly, encoders, cacheFolder));
             }
             if (featurization.Audio is { } audio)
             {
-                steps.Insert(steps.Count - 1, audio.Rebuild(mlContext, schemaOnly, encoders));
+                steps.Insert(steps.Count - 1, audio.Rebuild(mlContext, schemaOnly, encoders, cacheFolder));
             }
             return new TransformerChain<ITransformer>([.. steps]);
         }

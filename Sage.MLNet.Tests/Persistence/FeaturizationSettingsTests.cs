@@ -110,6 +110,28 @@ public sealed class FeaturizationSettingsTests
     }
 
     [TestMethod]
+    public void LoadWithFeaturizers_CacheFolder_WritesEachVideoOnceAndPredictsTheSame()
+    {
+        var ml = new MLContext(seed: 5);
+        var cache = Path.Combine(s_root, $"serving-cache-{Guid.NewGuid():N}");
+        var validation = ml.Data.LoadAffWild2(s_copy, AffWild2Split.Validation);
+        using var loaded = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: cache);
+
+        var first = Predictions(ml, loaded.Transform(validation));
+        var faces = loaded.OfType<SageFaceFeaturizerTransformer>().Single();
+        var audio = loaded.OfType<SageAudioFeaturizerTransformer>().Single();
+        var faceReport = SageFeatureCache.Fill(validation, faces);
+        var audioReport = SageFeatureCache.Fill(validation, audio);
+
+        AssertSame(s_expected, first);
+        Assert.AreEqual(1, faceReport.Videos);
+        Assert.AreEqual(faceReport.Videos, faceReport.Hits);
+        Assert.AreEqual(audioReport.Videos, audioReport.Hits);
+        Assert.HasCount(2, Directory.GetFiles(cache, "*.features", SearchOption.AllDirectories));
+        AssertSame(s_expected, Predictions(ml, loaded.Transform(validation)));
+    }
+
+    [TestMethod]
     public void LoadWithFeaturizers_EncoderFileChanged_ThrowsNamingEncoderBothHashesAndModel()
     {
         var original = File.ReadAllBytes(s_encoder);

@@ -34,7 +34,7 @@ internal sealed record AudioFeaturizerRecord(
     }
 
     /// <summary>Checks an ONNX encoder on this machine against the saved hash and fits the featurizer again.</summary>
-    public SageAudioFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders)
+    public SageAudioFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders, string? cacheFolder)
     {
         string? encoderPath = Encoder switch
         {
@@ -52,6 +52,7 @@ internal sealed record AudioFeaturizerRecord(
             EncoderModelPath = encoderPath,
             MelBands = MelBands,
             MissingAudio = MissingAudio,
+            CacheFolder = cacheFolder,
         };
         var estimator = encoders.Guard(() => mlContext.Transforms.FeaturizeAudio(options));
         var audio = estimator.Fit(schemaOnly);

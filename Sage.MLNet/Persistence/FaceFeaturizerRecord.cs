@@ -47,7 +47,7 @@ internal sealed record FaceFeaturizerRecord(
     }
 
     /// <summary>Checks the encoder on this machine against the saved hashes and fits the featurizer again.</summary>
-    public SageFaceFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders)
+    public SageFaceFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders, string? cacheFolder)
     {
         string? encoderPath = null;
         if (Encoder == PackagedEncoder)
@@ -82,6 +82,7 @@ internal sealed record FaceFeaturizerRecord(
             EmptyFolderIsError = EmptyFolderIsError,
             GpuDeviceId = mlContext.GpuDeviceId,
             FallbackToCpu = mlContext.FallbackToCpu,
+            CacheFolder = cacheFolder,
         };
         var estimator = encoders.Guard(() => mlContext.Transforms.FeaturizeFaces(options));
         var faces = estimator.Fit(schemaOnly);
