@@ -25,8 +25,8 @@ internal static class TrainingBenchmark
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp and ONNX Runtime.", DefaultValueFactory = _ => 2 };
         var peak = new Option<double>("--peak-gflops")
         {
-            Description = "The machine's FP32 peak in GFLOP/s (230 for 2 Zen 4 cores at 3.66 GHz).",
-            DefaultValueFactory = _ => 230,
+            Description = "The machine's FP32 peak in GFLOP/s. Default: cores × 32 FLOP/cycle × the clock /proc/cpuinfo reports (230 for 2 Zen 4 cores at 3.66 GHz).",
+            DefaultValueFactory = _ => Math.Round(Machine.PeakGflops()),
         };
         var memoryVideos = new Option<int>("--memory-videos")
         {
@@ -52,7 +52,7 @@ internal static class TrainingBenchmark
         var ml = new MLContext(seed: 1);
         var options = new SageOptions { VisualFeatureSize = VisualSize, AudioFeatureSize = AudioSize, MaxEpochs = 2, TrainingThreads = threads };
         var config = SageNetworkConfig.From(options);
-        Console.WriteLine($"Default network, Dv {VisualSize}, Da {AudioSize}, {threads} threads; " +
+        Console.WriteLine($"{Machine.Describe()}. Default network, Dv {VisualSize}, Da {AudioSize}, {threads} threads; " +
             $"{SageNetworkCost.ForwardFlopsPerFrame(config) / 1e6:F1} MFLOP forward per frame.");
 
         // Training: rows held in memory so the timing excludes generating them.
