@@ -20,6 +20,7 @@ internal sealed class TrainingOptions
     {
         Description = $"How the K fold models become one: {FoldSelectionName.TargetWise} (valence and arousal each from the fold best on it on Validation) or {FoldSelectionName.Average}.",
         DefaultValueFactory = _ => FoldSelectionName.TargetWise,
+        HelpName = $"{FoldSelectionName.TargetWise}|{FoldSelectionName.Average}",
     };
 
     /// <summary>Creates the options with the given defaults for the number of epochs and the early-stopping patience.</summary>
@@ -28,10 +29,17 @@ internal sealed class TrainingOptions
         _epochs = new("--epochs") { Description = "Most passes over the training videos.", DefaultValueFactory = _ => defaultEpochs };
         _patience = new("--patience")
         {
-            Description = "Epochs without a better validation CCC before training stops; 0 never stops early.",
+            Description = "Epochs without a better validation CCC (with --folds, on the fold's held-out videos) before training stops; 0 never stops early.",
             DefaultValueFactory = _ => defaultPatience,
         };
-        _selection.AcceptOnlyFromAmong(FoldSelectionName.TargetWise, FoldSelectionName.Average);
+        _selection.Validators.Add(result =>
+        {
+            // One line naming the value, where AcceptOnlyFromAmong would list the choices over several lines.
+            if (result.GetValueOrDefault<string>() is not (FoldSelectionName.TargetWise or FoldSelectionName.Average) and var name)
+            {
+                result.AddError($"{_selection.Name} must be {FoldSelectionName.TargetWise} or {FoldSelectionName.Average}, got '{name}'");
+            }
+        });
         foreach (var option in new[] { _epochs, _batchSize, _folds })
         {
             option.Validators.Add(result =>
