@@ -72,7 +72,7 @@ internal static class DemoCommand
         var report = outcome.Report with { ReloadedMaxAbsDifference = difference, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
         var metrics = MetricsFile.Write(output.Root, report);
         Summary.Print("Demo done", report,
-            [("data", data), ("model", output.Model), ("weights", output.Checkpoint), ("metrics", metrics), ("csv", csv),
+            [("data", data), ("model", output.Model), ("weights", outcome.Weights.Single()), ("metrics", metrics), ("csv", csv),
              ("plots", $"{output.Plots} ({outcome.Plots.Count} PNG)")],
             clock.Elapsed);
         return 0;

@@ -10,6 +10,8 @@ namespace Sage.MLNet.Samples.Commands;
 /// <summary>
 /// <c>train --data ROOT</c>: featurises Train and Validation (the default encoders, or the paper's given as ONNX files),
 /// trains one SAGE model that keeps its best validation epoch, and writes the model zip, its weights, metrics.json and plots.
+/// With <c>--folds K</c> it trains K fold models on the Train videos, scores each on Validation and saves their combination
+/// (<c>--selection target-wise</c> or <c>average</c>) as one model zip, with one weights file per fold and the fold table in metrics.json.
 /// </summary>
 /// <remarks>
 /// The paper's encoders, exported to ONNX by the user: <c>--face-encoder resnet50.onnx --image-size 224</c> (ImageNet
@@ -22,7 +24,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var data = CommonOptions.Data();
-        var output = CommonOptions.Out("sage-model", "Folder for sage.zip, sage.ckpt, metrics.json and plots/.");
+        var output = CommonOptions.Out("sage-model", "Folder for sage.zip, sage.ckpt (sage-fold1.ckpt … with --folds), metrics.json and plots/.");
         var cache = CommonOptions.Cache();
         var plotVideos = CommonOptions.PlotVideos();
         var encoders = new EncoderOptions();
@@ -50,8 +52,13 @@ internal static class TrainCommand
         var outcome = TrainingRun.Run(new MLContext(seed: request.Training.Seed), request, clock);
         var metrics = MetricsFile.Write(request.Output.Root, outcome.Report with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
         Summary.Print("Trained", outcome.Report,
-            [("model", request.Output.Model), ("weights", request.Output.Checkpoint), ("metrics", metrics), ("plots", $"{request.Output.Plots} ({outcome.Plots.Count} PNG)")],
+            [("model", request.Output.Model), ("weights", Weights(outcome.Weights)), ("metrics", metrics), ("plots", $"{request.Output.Plots} ({outcome.Plots.Count} PNG)")],
             clock.Elapsed);
         return 0;
     }
+
+    /// <summary>Returns the one weights file, or the fold files as "folder/sage-fold1.ckpt … sage-foldK.ckpt (one per fold)".</summary>
+    private static string Weights(IReadOnlyList<string> files) => files.Count == 1
+        ? files[0]
+        : $"{files[0]} … {Path.GetFileName(files[^1])} (one per fold)";
 }

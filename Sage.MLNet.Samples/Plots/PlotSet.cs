@@ -9,11 +9,11 @@ internal static class PlotSet
     /// <param name="folder">Where the plots go; created when missing.</param>
     /// <param name="splitName">The scored split, for titles.</param>
     /// <param name="videos">The scored videos; labels may be empty (then no scatter is drawn).</param>
-    /// <param name="epochs">The training epochs; empty when the model was not trained in this run.</param>
+    /// <param name="epochs">The training epochs, one list per trained network (one, or one per fold); empty when the model was not trained in this run.</param>
     /// <param name="videoPlots">How many videos to plot over time, the first ones scored.</param>
     /// <param name="stages">Unreliable stretches by video (a synthetic copy's); empty for a real copy.</param>
     public static IReadOnlyList<string> Save(string folder, string splitName, IReadOnlyList<ScoredVideo> videos,
-        IReadOnlyList<SageTrainingProgress> epochs, int videoPlots, IReadOnlyDictionary<string, IReadOnlyList<UnreliableStage>> stages)
+        IReadOnlyList<IReadOnlyList<SageTrainingProgress>> epochs, int videoPlots, IReadOnlyDictionary<string, IReadOnlyList<UnreliableStage>> stages)
     {
         Directory.CreateDirectory(folder);
         var written = new List<string>();

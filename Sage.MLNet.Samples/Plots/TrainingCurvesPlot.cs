@@ -2,36 +2,35 @@ using ScottPlot;
 
 namespace Sage.MLNet.Samples.Plots;
 
-/// <summary>Training curves: the loss per epoch above, the validation CCC per epoch below, the kept epoch marked.</summary>
+/// <summary>
+/// Training curves: the loss per epoch above, the CCC that chooses the kept epoch below, the kept epoch marked. One model shows
+/// its validation valence, arousal and mean CCC; K fold models show one loss and one held-out mean CCC curve per fold.
+/// </summary>
 internal static class TrainingCurvesPlot
 {
-    /// <summary>Writes the curves of <paramref name="epochs"/> to <paramref name="path"/> as PNG.</summary>
-    public static void Save(string path, IReadOnlyList<SageTrainingProgress> epochs)
+    private static readonly Color[] s_foldColors = [Colors.RoyalBlue, Colors.OrangeRed, Colors.SeaGreen, Colors.DarkViolet, Colors.DarkGoldenRod, Colors.SaddleBrown];
+
+    /// <summary>Writes the curves of <paramref name="networks"/> (one list of epochs per trained network) to <paramref name="path"/> as PNG.</summary>
+    public static void Save(string path, IReadOnlyList<IReadOnlyList<SageTrainingProgress>> networks)
     {
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
-        var x = epochs.Select(e => (double)e.Epoch).ToArray();
-
         var loss = multiplot.GetPlot(0);
-        var lossLine = loss.Add.Scatter(x, epochs.Select(e => e.TrainingLoss).ToArray(), Colors.Black);
-        lossLine.LegendText = "training loss (1 - CCC)";
+        var ccc = multiplot.GetPlot(1);
+        if (networks.Count == 1)
+        {
+            AddModel(loss, ccc, networks[0]);
+        }
+        else
+        {
+            for (var fold = 0; fold < networks.Count; fold++)
+            {
+                AddFold(loss, ccc, networks[fold], fold + 1, s_foldColors[fold % s_foldColors.Length]);
+            }
+        }
         loss.Title("Training");
         loss.YLabel("loss");
         loss.ShowLegend(Alignment.UpperRight);
-
-        var ccc = multiplot.GetPlot(1);
-        var validated = epochs.Where(e => e.Validation is not null).ToArray();
-        if (validated.Length > 0)
-        {
-            var vx = validated.Select(e => (double)e.Epoch).ToArray();
-            AddCurve(ccc, vx, validated.Select(e => e.Validation!.Valence), "validation valence CCC", Colors.RoyalBlue);
-            AddCurve(ccc, vx, validated.Select(e => e.Validation!.Arousal), "validation arousal CCC", Colors.OrangeRed);
-            AddCurve(ccc, vx, validated.Select(e => e.Validation!.Mean), "validation mean CCC", Colors.Black);
-            if (epochs.LastOrDefault(e => e.IsBest) is { } kept)
-            {
-                ccc.Add.VerticalLine(kept.Epoch, 1, Colors.Gray, LinePattern.Dashed).LegendText = $"kept: epoch {kept.Epoch}";
-            }
-        }
         ccc.XLabel("epoch");
         ccc.YLabel("CCC");
         ccc.ShowLegend(Alignment.LowerRight);
@@ -39,6 +38,38 @@ internal static class TrainingCurvesPlot
         multiplot.SavePng(path, PlotFile.Width, 800);
     }
 
-    private static void AddCurve(Plot plot, double[] x, IEnumerable<double> y, string label, Color color) =>
-        plot.Add.Scatter(x, y.Select(v => double.IsFinite(v) ? v : 0).ToArray(), color).LegendText = label;
+    private static void AddModel(Plot loss, Plot ccc, IReadOnlyList<SageTrainingProgress> epochs)
+    {
+        AddCurve(loss, epochs, e => e.TrainingLoss, "training loss (1 - CCC)", Colors.Black);
+        var validated = epochs.Where(e => e.Validation is not null).ToArray();
+        if (validated.Length > 0)
+        {
+            AddCurve(ccc, validated, e => e.Validation!.Valence, "validation valence CCC", Colors.RoyalBlue);
+            AddCurve(ccc, validated, e => e.Validation!.Arousal, "validation arousal CCC", Colors.OrangeRed);
+            AddCurve(ccc, validated, e => e.Validation!.Mean, "validation mean CCC", Colors.Black);
+            if (epochs.LastOrDefault(e => e.IsBest) is { } kept)
+            {
+                ccc.Add.VerticalLine(kept.Epoch, 1, Colors.Gray, LinePattern.Dashed).LegendText = $"kept: epoch {kept.Epoch}";
+            }
+        }
+    }
+
+    private static void AddFold(Plot loss, Plot ccc, IReadOnlyList<SageTrainingProgress> epochs, int fold, Color color)
+    {
+        AddCurve(loss, epochs, e => e.TrainingLoss, $"fold {fold} training loss", color);
+        var validated = epochs.Where(e => e.Validation is not null).ToArray();
+        if (validated.Length > 0)
+        {
+            var kept = epochs.LastOrDefault(e => e.IsBest);
+            AddCurve(ccc, validated, e => e.Validation!.Mean, $"fold {fold} held-out mean CCC{(kept is null ? "" : $" (kept epoch {kept.Epoch})")}", color);
+            if (kept?.Validation is { } best)
+            {
+                ccc.Add.Marker(kept.Epoch, double.IsFinite(best.Mean) ? best.Mean : 0, MarkerShape.OpenCircle, 12, color);
+            }
+        }
+    }
+
+    private static void AddCurve(Plot plot, IReadOnlyList<SageTrainingProgress> epochs, Func<SageTrainingProgress, double> y, string label, Color color) =>
+        plot.Add.Scatter(epochs.Select(e => (double)e.Epoch).ToArray(), epochs.Select(e => y(e) is var v && double.IsFinite(v) ? v : 0).ToArray(), color)
+            .LegendText = label;
 }

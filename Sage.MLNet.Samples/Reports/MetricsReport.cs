@@ -2,7 +2,7 @@ using Sage.MLNet.Samples.Workflow;
 
 namespace Sage.MLNet.Samples.Reports;
 
-/// <summary>What <c>metrics.json</c> holds: the split's CCC, each video's, the training epochs and (later) the folds.</summary>
+/// <summary>What <c>metrics.json</c> holds: the split's CCC, each video's, the training epochs and, for K-fold training, the folds.</summary>
 /// <remarks>Written with snake_case keys: <c>valence_ccc</c>, <c>arousal_ccc</c>, <c>mean_ccc</c>, <c>frames</c>, …</remarks>
 internal sealed record MetricsReport
 {
@@ -24,11 +24,11 @@ internal sealed record MetricsReport
     /// <summary>Gets each video's own CCC.</summary>
     public required IReadOnlyList<VideoMetrics> Videos { get; init; }
 
-    /// <summary>Gets each training epoch, empty when the model was not trained in this run.</summary>
+    /// <summary>Gets each training epoch (of every fold, in fold order, for K-fold training), empty when the model was not trained in this run.</summary>
     public IReadOnlyList<EpochMetrics> Epochs { get; init; } = [];
 
-    /// <summary>Gets the cross-validation folds, one row per fold; null for a single model (K-fold training will fill it).</summary>
-    public IReadOnlyList<object>? Folds { get; init; }
+    /// <summary>Gets the cross-validation folds and their combination; null for a single model.</summary>
+    public FoldsMetrics? Folds { get; init; }
 
     /// <summary>Gets the largest difference between a prediction of the saved model, loaded afresh from raw video, and the trained model's; null when not checked.</summary>
     public double? ReloadedMaxAbsDifference { get; init; }
@@ -37,7 +37,11 @@ internal sealed record MetricsReport
     public double Seconds { get; init; }
 
     /// <summary>Returns the report of an evaluation on <paramref name="split"/>.</summary>
-    public static MetricsReport From(string split, SplitEvaluation evaluation, IReadOnlyList<SageTrainingProgress> epochs, double seconds) => new()
+    /// <param name="split">The scored split's name.</param>
+    /// <param name="evaluation">Its CCCs.</param>
+    /// <param name="epochs">One list of epochs per trained network (one, or one per fold); empty when the model was not trained in this run.</param>
+    /// <param name="seconds">The command's time so far.</param>
+    public static MetricsReport From(string split, SplitEvaluation evaluation, IReadOnlyList<IReadOnlyList<SageTrainingProgress>> epochs, double seconds) => new()
     {
         Split = split,
         ValenceCcc = Finite(evaluation.Overall.Valence),
@@ -46,7 +50,7 @@ internal sealed record MetricsReport
         Frames = evaluation.Overall.FrameCount,
         Videos = [.. evaluation.Videos.Select(score => new VideoMetrics(score.Video.VideoId, score.Video.PredictedValence.Length,
             score.Metrics.FrameCount, Finite(score.Metrics.Valence), Finite(score.Metrics.Arousal), Finite(score.Metrics.Mean)))],
-        Epochs = [.. epochs.Select(EpochMetrics.From)],
+        Epochs = [.. epochs.SelectMany((network, index) => network.Select(epoch => EpochMetrics.From(epoch, epochs.Count > 1 ? index + 1 : null)))],
         Seconds = Math.Round(seconds, 1),
     };
 

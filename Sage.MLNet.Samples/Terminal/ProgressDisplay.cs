@@ -19,6 +19,7 @@ internal static class ProgressDisplay
             .Start(context => work(new LiveProgressStep(context.AddTask(Markup.Escape(title), maxValue: Math.Max(total, 1)))));
     }
 
-    private static bool IsInteractive =>
+    /// <summary>Gets whether standard output is an interactive terminal that can redraw (Spectre bars and tables) rather than a log.</summary>
+    public static bool IsInteractive =>
         !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && AnsiConsole.Profile.Capabilities.Ansi;
 }

@@ -5,9 +5,13 @@ namespace Sage.MLNet.Samples.Terminal;
 /// <summary>The short summary a command prints at its end: the scores, then where each file went.</summary>
 internal static class Summary
 {
-    /// <summary>Prints <paramref name="report"/>'s CCCs (when it has any), each labelled path, and the elapsed time.</summary>
+    /// <summary>Prints <paramref name="report"/>'s fold table and CCCs (when it has them), each labelled path, and the elapsed time.</summary>
     public static void Print(string done, MetricsReport? report, IEnumerable<(string Label, string Path)> files, TimeSpan elapsed)
     {
+        if (report?.Folds is { } folds)
+        {
+            FoldTable.Print(folds);
+        }
         Console.WriteLine();
         Console.WriteLine($"{done} in {elapsed.TotalSeconds:F0} s.");
         if (report is not null)
@@ -21,5 +25,6 @@ internal static class Summary
         }
     }
 
-    private static string Format(double? ccc) => ccc is { } value ? value.ToString("F4") : "n/a";
+    /// <summary>Returns a CCC with four decimals, or "n/a" for none.</summary>
+    public static string Format(double? ccc) => ccc is { } value ? value.ToString("F4") : "n/a";
 }

@@ -16,7 +16,7 @@ internal static class SageTraining
             options.Progress = new EpochProgress(step, epochs);
             return ml.Transforms.Sage(options).Fit(train);
         });
-        return new TrainedModel(model, epochs);
+        return new TrainedModel(model, [epochs], CrossValidation: null);
     }
 
     /// <summary>Prints each epoch as it finishes and keeps it for the training curves.</summary>

@@ -2,8 +2,7 @@ using System.CommandLine;
 
 namespace Sage.MLNet.Samples.Workflow;
 
-/// <summary>The command-line options of the training schedule (<c>--epochs</c>, <c>--batch-size</c> …).</summary>
-/// <remarks>K-fold options (<c>--folds</c>, <c>--selection</c>) belong here too when training learns them.</remarks>
+/// <summary>The command-line options of the training schedule (<c>--epochs</c>, <c>--batch-size</c> …) and of K-fold training (<c>--folds</c>, <c>--selection</c>).</summary>
 internal sealed class TrainingOptions
 {
     private readonly Option<int> _epochs;
@@ -12,6 +11,17 @@ internal sealed class TrainingOptions
     private readonly Option<int> _patience;
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of initialisation, dropout and shuffling.", DefaultValueFactory = _ => 1 };
     private readonly Option<int> _threads = new("--threads") { Description = "CPU threads for training; 0 uses one per core.", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _folds = new("--folds")
+    {
+        Description = "Cross-validation folds K of the Train videos (a video's _left and _right stay together), each model scored on Validation; 1 trains one model.",
+        DefaultValueFactory = _ => 1,
+    };
+    private readonly Option<string> _selection = new("--selection")
+    {
+        Description = $"How the K fold models become one: {FoldSelectionName.TargetWise} (valence and arousal each from the fold best on it on Validation) or {FoldSelectionName.Average}.",
+        DefaultValueFactory = _ => FoldSelectionName.TargetWise,
+        HelpName = $"{FoldSelectionName.TargetWise}|{FoldSelectionName.Average}",
+    };
 
     /// <summary>Creates the options with the given defaults for the number of epochs and the early-stopping patience.</summary>
     public TrainingOptions(int defaultEpochs, int defaultPatience)
@@ -19,10 +29,18 @@ internal sealed class TrainingOptions
         _epochs = new("--epochs") { Description = "Most passes over the training videos.", DefaultValueFactory = _ => defaultEpochs };
         _patience = new("--patience")
         {
-            Description = "Epochs without a better validation CCC before training stops; 0 never stops early.",
+            Description = "Epochs without a better validation CCC (with --folds, on the fold's held-out videos) before training stops; 0 never stops early.",
             DefaultValueFactory = _ => defaultPatience,
         };
-        foreach (var option in new[] { _epochs, _batchSize })
+        _selection.Validators.Add(result =>
+        {
+            // One line naming the value, where AcceptOnlyFromAmong would list the choices over several lines.
+            if (result.GetValueOrDefault<string>() is not (FoldSelectionName.TargetWise or FoldSelectionName.Average) and var name)
+            {
+                result.AddError($"{_selection.Name} must be {FoldSelectionName.TargetWise} or {FoldSelectionName.Average}, got '{name}'");
+            }
+        });
+        foreach (var option in new[] { _epochs, _batchSize, _folds })
         {
             option.Validators.Add(result =>
             {
@@ -37,7 +55,7 @@ internal sealed class TrainingOptions
     /// <summary>Adds every training option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _epochs, _batchSize, _learningRate, _patience, _seed, _threads })
+        foreach (var option in new Option[] { _epochs, _batchSize, _learningRate, _patience, _seed, _threads, _folds, _selection })
         {
             command.Options.Add(option);
         }
@@ -46,5 +64,6 @@ internal sealed class TrainingOptions
     /// <summary>Returns the schedule given on the command line, defaults filled in.</summary>
     public TrainingSettings Read(ParseResult parse) => new(
         parse.GetValue(_epochs), parse.GetValue(_batchSize), parse.GetValue(_learningRate),
-        parse.GetValue(_patience), parse.GetValue(_seed), parse.GetValue(_threads));
+        parse.GetValue(_patience), parse.GetValue(_seed), parse.GetValue(_threads),
+        parse.GetValue(_folds), FoldSelectionName.Parse(parse.GetValue(_selection)!));
 }

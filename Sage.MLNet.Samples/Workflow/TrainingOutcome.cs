@@ -6,4 +6,5 @@ namespace Sage.MLNet.Samples.Workflow;
 /// <param name="Report">The contents of metrics.json, not yet written.</param>
 /// <param name="Plots">The PNG files written.</param>
 /// <param name="HeldOut">The held-out videos as the trained model scored them in-process.</param>
-internal sealed record TrainingOutcome(MetricsReport Report, IReadOnlyList<string> Plots, IReadOnlyList<ScoredVideo> HeldOut);
+/// <param name="Weights">The TorchSharp weight files written: one, or one per fold.</param>
+internal sealed record TrainingOutcome(MetricsReport Report, IReadOnlyList<string> Plots, IReadOnlyList<ScoredVideo> HeldOut, IReadOnlyList<string> Weights);

@@ -7,7 +7,8 @@ namespace Sage.MLNet.Samples.Workflow;
 
 /// <summary>
 /// The main job on an Aff-Wild2 copy: featurise Train and Validation (through the cache), train one SAGE model that keeps
-/// its best validation epoch, save it with its featurizers and its weights, then score a held-out split and plot it.
+/// its best validation epoch (or K fold models combined into one predictor), save it with its featurizers and its weights,
+/// then score a held-out split and plot it.
 /// </summary>
 internal static class TrainingRun
 {
@@ -20,9 +21,11 @@ internal static class TrainingRun
         var trainFeatures = featurizers.Featurize(train, "train");
         var validationFeatures = featurizers.Featurize(validation, "validation");
 
-        using var trained = SageTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training);
+        using var trained = request.Training.CrossValidates
+            ? SageFoldTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training)
+            : SageTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training);
         SageModel.Save(ml, trained.Model, trainFeatures.Schema, request.Output.Model, featurizers.Faces, featurizers.Audio);
-        trained.Model.SaveCheckpoint(request.Output.Checkpoint);
+        var weights = trained.SaveWeights(request.Output);
 
         var (heldOut, count) = request.HeldOut.LabelFolder is null
             ? (validationFeatures, validationCount)
@@ -31,7 +34,11 @@ internal static class TrainingRun
         var evaluation = VideoScoring.Evaluate(ml, scored);
         var plots = PlotSet.Save(request.Output.Plots, request.HeldOut.Name, scored, trained.Epochs, request.VideoPlots,
             SyntheticStages.Read(request.DataRoot));
-        return new TrainingOutcome(MetricsReport.From(request.HeldOut.Name, evaluation, trained.Epochs, clock.Elapsed.TotalSeconds), plots, scored);
+        var report = MetricsReport.From(request.HeldOut.Name, evaluation, trained.Epochs, clock.Elapsed.TotalSeconds) with
+        {
+            Folds = trained.CrossValidation is { } folds ? FoldsMetrics.From(folds) : null,
+        };
+        return new TrainingOutcome(report, plots, scored, weights);
     }
 
     private static (IDataView Videos, int Count) Featurized(VideoFeaturizers featurizers, (IDataView Videos, int Count) raw, string splitName) =>

@@ -30,7 +30,7 @@ public sealed class SampleWorkflowTests
         s_synth = SampleProgram.RunSucceeding("synth", "--out", s_data, "--train-videos", "2", "--validation-videos", "1",
             "--test-videos", "1", "--seconds", "4");
         s_train = SampleProgram.RunSucceeding("train", "--data", s_data, "--out", s_model, "--cache", s_cache,
-            "--epochs", "2", "--plot-videos", "1");
+            "--folds", "1", "--epochs", "2", "--plot-videos", "1");
     }
 
     [ClassCleanup]
@@ -77,6 +77,7 @@ public sealed class SampleWorkflowTests
     {
         Assert.IsGreaterThan(10_000, new FileInfo(Path.Combine(s_model, "sage.zip")).Length);
         Assert.IsGreaterThan(10_000, new FileInfo(Path.Combine(s_model, "sage.ckpt")).Length);
+        Assert.IsFalse(File.Exists(Path.Combine(s_model, "sage-fold1.ckpt")));
         var metrics = SampleProgram.ReadMetrics(s_model);
         Assert.AreEqual("validation", metrics.GetProperty("split").GetString());
         Assert.AreEqual(AnnotatedFrames(Path.Combine(s_data, "6th_ABAW_Annotations", "VA_Estimation_Challenge", "Validation_Set")),
@@ -84,6 +85,7 @@ public sealed class SampleWorkflowTests
         Assert.AreEqual(2, metrics.GetProperty("epochs").GetArrayLength());
         Assert.AreEqual(1, metrics.GetProperty("videos").GetArrayLength());
         Assert.AreEqual(JsonValueKind.Null, metrics.GetProperty("folds").ValueKind);
+        Assert.AreEqual(JsonValueKind.Null, metrics.GetProperty("epochs")[0].GetProperty("fold").ValueKind);
         StringAssert.Contains(s_train.Output, "validation CCC: valence");
     }
 
