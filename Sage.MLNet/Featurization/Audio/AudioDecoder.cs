@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
-using FFMpegCore.Pipes;
 
 namespace Sage.MLNet.Featurization.Audio;
 
@@ -71,24 +71,42 @@ internal sealed class AudioDecoder
         }
     }
 
+    /// <summary>
+    /// Runs ffmpeg with its PCM on standard output and reads it to the end on this thread. (FFMpegCore's output pipe
+    /// cancels its reader when ffmpeg exits, which can lose the last blocks when the reader is slower than ffmpeg, as an
+    /// encoder that works on each block is.)
+    /// </summary>
     private void RunFFMpeg(string videoFile, PcmReader pcm)
     {
-        var errors = new List<string>();
-        var sink = new StreamPipeSink((stream, token) => pcm.ReadAsync(stream, token)) { Format = "s16le" };
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(_ffOptions))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] arguments = ["-nostdin", "-v", "error", "-i", videoFile, "-vn", "-sn", "-dn", "-ac", "1", "-ar", $"{DecodedAudio.SampleRate}", "-f", "s16le", "pipe:1"];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var ffmpeg = Process.Start(start)
+            ?? throw new InvalidDataException($"video '{videoFile}': ffmpeg could not be started to decode its audio");
+        var errors = ffmpeg.StandardError.ReadToEndAsync();
         try
         {
-            FFMpegArguments
-                .FromFileInput(videoFile)
-                .OutputToPipe(sink, o => o
-                    .WithCustomArgument("-vn -sn -dn -ac 1")
-                    .WithAudioSamplingRate(DecodedAudio.SampleRate))
-                .NotifyOnStandardError(errors.Add)
-                .ProcessSynchronously(throwOnError: true, _ffOptions);
+            pcm.Read(ffmpeg.StandardOutput.BaseStream);
         }
-        catch (FFMpegException e)
+        catch
         {
-            var detail = errors.Count > 0 ? string.Join(" | ", errors.TakeLast(5)) : e.Message;
-            throw new InvalidDataException($"video '{videoFile}': ffmpeg could not decode its audio: {detail}", e);
+            ffmpeg.Kill();
+            throw;
+        }
+        ffmpeg.WaitForExit();
+        if (ffmpeg.ExitCode != 0)
+        {
+            var lines = errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var detail = lines.Length > 0 ? string.Join(" | ", lines.TakeLast(5)) : $"exit code {ffmpeg.ExitCode}";
+            throw new InvalidDataException($"video '{videoFile}': ffmpeg could not decode its audio: {detail}");
         }
     }
 
@@ -101,12 +119,13 @@ internal sealed class AudioDecoder
 
         public long Count { get; private set; }
 
-        public async Task ReadAsync(Stream pcm, CancellationToken token)
+        /// <summary>Reads <paramref name="pcm"/> to its end.</summary>
+        public void Read(Stream pcm)
         {
             var bytes = new byte[ReadSize];
             var carried = 0;        // a sample split across two reads
             int read;
-            while ((read = await pcm.ReadAsync(bytes.AsMemory(carried), token).ConfigureAwait(false)) > 0)
+            while ((read = pcm.Read(bytes.AsSpan(carried))) > 0)
             {
                 var available = carried + read;
                 var whole = available / BytesPerSample;
