@@ -147,10 +147,13 @@ public sealed class SampleWorkflowTests
     }
 
     [TestMethod]
-    public void Evaluate_SavedModelFromRawVideos_MatchesTheScoresOfTraining()
+    public void Evaluate_SavedModelFromRawVideos_MatchesTheScoresOfTrainingAndReadsItsCache()
     {
         var output = Path.Combine(s_root, "evaluation");
-        SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--out", output);
+        var cached = CacheFiles();
+        SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--out", output, "--cache", s_cache);
+        // The Validation videos were featurised by train into this cache; evaluate's rebuilt featurizers hit it, adding no file.
+        CollectionAssert.AreEquivalent(cached, CacheFiles());
         var evaluated = SampleProgram.ReadMetrics(output);
         var trained = SampleProgram.ReadMetrics(s_model);
         Assert.AreEqual(trained.GetProperty("frames").GetInt64(), evaluated.GetProperty("frames").GetInt64());
@@ -163,7 +166,7 @@ public sealed class SampleWorkflowTests
     {
         var output = Path.Combine(s_root, "evaluation-test");
         SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--split", "test",
-            "--out", output, "--plot-videos", "0");
+            "--out", output, "--plot-videos", "0", "--cache", Path.Combine(s_root, "cache-test-split"));
         var metrics = SampleProgram.ReadMetrics(output);
         Assert.AreEqual("test", metrics.GetProperty("split").GetString());
         Assert.AreEqual(AnnotatedFrames(Path.Combine(s_data, "synthetic_test_labels")), metrics.GetProperty("frames").GetInt64());
@@ -221,4 +224,6 @@ public sealed class SampleWorkflowTests
 
         public string VideoFile { get; set; } = "";
     }
+
+    private static string[] CacheFiles() => Directory.GetFiles(s_cache, "*.features", SearchOption.AllDirectories);
 }
