@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Sage.MLNet.Tests.Featurization.Audio;
 using Sage.MLNet.Tests.Featurization.Faces;
 
@@ -116,6 +117,29 @@ public sealed class SampleWorkflowTests
 
         StringAssert.Contains(run.Output, "Training SAGE (Dv 3, Da 2)");
         Assert.AreEqual(1, SampleProgram.ReadMetrics(output).GetProperty("epochs").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void Train_AugmentFaces_CachesAugmentedTrainFeaturesApartAndSavesPlainFeaturizers()
+    {
+        var cache = Path.Combine(s_root, "cache-augmented");
+        var output = Path.Combine(s_root, "model-augmented");
+
+        var run = SampleProgram.RunSucceeding("train", "--data", s_data, "--out", output, "--cache", cache, "--augment-faces",
+            "--epochs", "1", "--plot-videos", "0");
+
+        StringAssert.Contains(run.Output, "train (augmented faces)");
+        // Plain faces (Validation), augmented faces (Train) and audio: three featurizer settings, three cache folders.
+        var folders = Directory.GetDirectories(cache).Select(Path.GetFileName).Order().ToArray();
+        Assert.HasCount(3, folders, string.Join(", ", folders));
+        Assert.AreEqual(2, folders.Count(f => f!.StartsWith("faces-", StringComparison.Ordinal)));
+        var trainVideos = new MLContext().Data.LoadAffWild2(s_data, AffWild2Split.Train).GetColumn<string>("VideoId").Count();
+        var augmentedFolder = folders.Select(f => Path.Combine(cache, f!))
+            .Single(f => File.ReadAllText(Path.Combine(f, "featurizer.json")).Contains("minCropScale", StringComparison.Ordinal));
+        Assert.AreEqual(trainVideos, Directory.GetFiles(augmentedFolder, "*.features").Length);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(output, "sage.zip"));
+        using var reader = new StreamReader(zip.GetEntry("Sage/featurization.json")!.Open());
+        Assert.DoesNotContain("ugmentation", reader.ReadToEnd());
     }
 
     [TestMethod]
