@@ -156,7 +156,9 @@ public sealed class SageAudioFeaturizerTests
         const int frameCount = 60;                                      // 2.4 s at 25 fps: the last 10 frames are past the end
         var features = new float[frameCount * 2];
 
-        encoder.Encode(new DecodedAudio(ramp, sampleCount, 25, 0), frameCount, features);
+        var encoding = encoder.Start(new AudioClock(25, 0, 2), frameCount, features);
+        encoding.Append(ramp);
+        encoding.Complete();
 
         Assert.AreEqual(2, encoder.FeatureSize);
         for (var t = 0; t < frameCount; t++)

@@ -243,39 +243,6 @@ public sealed class SageFaceFeaturizerTests
         StringAssert.Contains(e.Message, "SageModel.Save");
     }
 
-    [TestMethod]
-    public void Encode_112Batched_PrintsThroughputAgainstOnnxRuntimeDirectly()
-    {
-        const int images = 128;
-        using var crops = new FaceCropFolders();
-        var files = Directory.GetFiles(crops.Add("v", 112, [.. Enumerable.Range(0, images)])).Order().ToArray();
-        using var featurizer = FaceFeaturizer.Create(new SageFaceFeaturizerOptions());
-        featurizer.EncodeAll(files[..32], "v");     // warm-up
-
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        featurizer.EncodeAll(files, "v");
-        var ours = images / watch.Elapsed.TotalSeconds;
-
-        var normalization = PackagedResNet18.Normalization(112, 112);
-        var batch = new float[32 * normalization.ImageSize];
-        for (var i = 0; i < 32; i++)
-        {
-            FaceImageReader.Read(files[i], "v", normalization, batch.AsSpan(i * normalization.ImageSize, normalization.ImageSize));
-        }
-        using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var session = new InferenceSession(PackagedResNet18.LoadBatchedModel(), options);
-        using var input = OrtValue.CreateTensorValueFromMemory(batch, [32, 3, 112, 112]);
-        session.Run(new RunOptions(), [session.InputNames[0]], [input], session.OutputNames).Dispose();
-        watch.Restart();
-        for (var start = 0; start < images; start += 32)
-        {
-            session.Run(new RunOptions(), [session.InputNames[0]], [input], session.OutputNames).Dispose();
-        }
-        var direct = images / watch.Elapsed.TotalSeconds;
-
-        Console.WriteLine($"112x112, batch 32, {Environment.ProcessorCount} cores: featurizer (decode + encode) {ours:F0} images/s; ONNX Runtime alone on the preprocessed batch {direct:F0} images/s ({ours / direct:P0})");
-    }
-
     private static float[] Frame(float[] features, int frame) => features[(frame * Dv)..((frame + 1) * Dv)];
 
     /// <summary>Runs the package's own two models, unedited: RGB planes 0–255 → preprocessing → ResNet18 at [1, 3, 224, 224].</summary>

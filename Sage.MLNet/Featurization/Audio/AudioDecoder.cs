@@ -5,8 +5,8 @@ using FFMpegCore.Pipes;
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>
-/// Reads a video's frame rate with ffprobe and decodes its audio track with ffmpeg to 16 kHz mono,
-/// streamed through a pipe into one array (no temporary file). Thread-safe: each call runs its own processes.
+/// Reads a video's frame rate with ffprobe and decodes its audio track with ffmpeg to 16 kHz mono, streamed through a
+/// pipe block by block (no temporary file, no whole waveform in memory). Thread-safe: each call runs its own processes.
 /// </summary>
 internal sealed class AudioDecoder
 {
@@ -16,9 +16,9 @@ internal sealed class AudioDecoder
 
     public AudioDecoder(FFOptions ffOptions) => _ffOptions = ffOptions;
 
-    /// <summary>Returns the video's audio, or null when it has no audio track.</summary>
-    /// <exception cref="InvalidDataException">The file is missing, is not a video ffprobe can read, or ffmpeg fails to decode it.</exception>
-    public DecodedAudio? Decode(string videoFile)
+    /// <summary>Returns the video's clock, or null when it has no audio track.</summary>
+    /// <exception cref="InvalidDataException">The file is missing, or is not a video ffprobe can read.</exception>
+    public AudioClock? Probe(string videoFile)
     {
         if (string.IsNullOrEmpty(videoFile))
         {
@@ -28,24 +28,22 @@ internal sealed class AudioDecoder
         {
             throw new InvalidDataException($"video '{videoFile}' does not exist");
         }
-        var analysis = Probe(videoFile);
+        var analysis = Analyse(videoFile, _ffOptions);
         var video = analysis.PrimaryVideoStream
             ?? throw new InvalidDataException($"video '{videoFile}' has no video stream, so its frame times are unknown");
-        var framesPerSecond = FrameRate(video);
-        if (framesPerSecond is null)
-        {
-            throw new InvalidDataException($"video '{videoFile}': ffprobe reports no usable frame rate");
-        }
+        var framesPerSecond = FrameRate(video)
+            ?? throw new InvalidDataException($"video '{videoFile}': ffprobe reports no usable frame rate");
         var audio = analysis.PrimaryAudioStream;
-        if (audio is null)
-        {
-            return null;
-        }
-        var expectedSamples = (int)Math.Min(int.MaxValue / 2, Math.Ceiling(analysis.Duration.TotalSeconds * DecodedAudio.SampleRate) + DecodedAudio.SampleRate);
-        var waveform = new WaveformBuffer(expectedSamples);
-        RunFFMpeg(videoFile, waveform);
-        var offset = (video.StartTime - audio.StartTime).TotalSeconds;
-        return new DecodedAudio(waveform.Samples, waveform.Count, framesPerSecond.Value, offset);
+        return audio is null ? null : new AudioClock(framesPerSecond, (video.StartTime - audio.StartTime).TotalSeconds, analysis.Duration.TotalSeconds);
+    }
+
+    /// <summary>Decodes the audio track, handing <paramref name="consume"/> each block of samples (in [−1, 1]) in order; returns the number of samples.</summary>
+    /// <exception cref="InvalidDataException">ffmpeg fails to decode it; the message names the video and quotes ffmpeg.</exception>
+    public long Decode(string videoFile, Action<ReadOnlySpan<float>> consume)
+    {
+        var pcm = new PcmReader(consume);
+        RunFFMpeg(videoFile, pcm);
+        return pcm.Count;
     }
 
     /// <summary>Returns avg_frame_rate, or r_frame_rate where ffprobe gives no average; null when neither is a positive number.</summary>
@@ -61,11 +59,11 @@ internal sealed class AudioDecoder
         return null;
     }
 
-    private IMediaAnalysis Probe(string videoFile)
+    private static IMediaAnalysis Analyse(string videoFile, FFOptions ffOptions)
     {
         try
         {
-            return FFProbe.Analyse(videoFile, _ffOptions);
+            return FFProbe.Analyse(videoFile, ffOptions);
         }
         catch (FFMpegException e)
         {
@@ -73,10 +71,10 @@ internal sealed class AudioDecoder
         }
     }
 
-    private void RunFFMpeg(string videoFile, WaveformBuffer waveform)
+    private void RunFFMpeg(string videoFile, PcmReader pcm)
     {
         var errors = new List<string>();
-        var sink = new StreamPipeSink((stream, token) => waveform.ReadPcmAsync(stream, token)) { Format = "s16le" };
+        var sink = new StreamPipeSink((stream, token) => pcm.ReadAsync(stream, token)) { Format = "s16le" };
         try
         {
             FFMpegArguments
@@ -94,23 +92,25 @@ internal sealed class AudioDecoder
         }
     }
 
-    /// <summary>A growable float array that ffmpeg's 16-bit PCM output is read into.</summary>
-    private sealed class WaveformBuffer(int capacity)
+    /// <summary>Converts ffmpeg's 16-bit PCM output to floats one pipe read at a time and hands each block on.</summary>
+    private sealed class PcmReader(Action<ReadOnlySpan<float>> consume)
     {
-        public float[] Samples { get; private set; } = new float[capacity];
+        private const int ReadSize = 1 << 16;
 
-        public int Count { get; private set; }
+        private readonly float[] _samples = new float[ReadSize / BytesPerSample];
 
-        public async Task ReadPcmAsync(Stream pcm, CancellationToken token)
+        public long Count { get; private set; }
+
+        public async Task ReadAsync(Stream pcm, CancellationToken token)
         {
-            var bytes = new byte[1 << 16];
+            var bytes = new byte[ReadSize];
             var carried = 0;        // a sample split across two reads
             int read;
             while ((read = await pcm.ReadAsync(bytes.AsMemory(carried), token).ConfigureAwait(false)) > 0)
             {
                 var available = carried + read;
                 var whole = available / BytesPerSample;
-                Append(bytes.AsSpan(0, whole * BytesPerSample));
+                Convert(bytes.AsSpan(0, whole * BytesPerSample));
                 carried = available - whole * BytesPerSample;
                 if (carried > 0)
                 {
@@ -119,20 +119,15 @@ internal sealed class AudioDecoder
             }
         }
 
-        private void Append(ReadOnlySpan<byte> pcm)
+        private void Convert(ReadOnlySpan<byte> pcm)
         {
             var count = pcm.Length / BytesPerSample;
-            if (Count + count > Samples.Length)
-            {
-                var grown = new float[Math.Max(Samples.Length * 2, Count + count)];
-                Array.Copy(Samples, grown, Count);
-                Samples = grown;
-            }
             for (var i = 0; i < count; i++)
             {
-                Samples[Count + i] = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(pcm[(i * BytesPerSample)..]) / 32768f;
+                _samples[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(pcm[(i * BytesPerSample)..]) / 32768f;
             }
             Count += count;
+            consume(_samples.AsSpan(0, count));
         }
     }
 }

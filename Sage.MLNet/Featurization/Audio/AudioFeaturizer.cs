@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>Featurises one video at a time: decode its audio, encode it, align it to T video frames. Thread-safe.</summary>
-/// <remarks>Holds one video's waveform and features at a time per calling thread.</remarks>
+/// <remarks>Holds one video's features, and what its encoder keeps of the waveform, at a time per calling thread.</remarks>
 internal sealed class AudioFeaturizer : IDisposable
 {
     private readonly AudioDecoder _decoder;
@@ -29,8 +29,9 @@ internal sealed class AudioFeaturizer : IDisposable
             throw new InvalidDataException($"video '{videoFile}': frame count {frameCount} is negative");
         }
         var features = new float[(long)frameCount * FeatureSize];
-        var audio = _decoder.Decode(videoFile);
-        if (audio is null || audio.SampleCount == 0)
+        var clock = _decoder.Probe(videoFile);
+        var encoding = clock is null ? null : _encoder.Start(clock, frameCount, features);
+        if (encoding is null || _decoder.Decode(videoFile, encoding.Append) == 0)
         {
             return _missingAudio == SageMissingAudioPolicy.Zeros
                 ? features
@@ -39,7 +40,7 @@ internal sealed class AudioFeaturizer : IDisposable
         }
         try
         {
-            _encoder.Encode(audio, frameCount, features);
+            encoding.Complete();
         }
         catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException)
         {

@@ -34,40 +34,22 @@ internal sealed class LogMelEncoder : IAudioEncoder
 
     public int FeatureSize => 2 * _bands;
 
-    public void Encode(DecodedAudio audio, int frameCount, Span<float> features)
-    {
-        var melFrames = LogMel(audio);
-        for (var t = 0; t < frameCount; t++)
-        {
-            var (first, last) = MelFramesOf(audio.FrameTime(t), 0.5 / audio.FramesPerSecond, melFrames.Count);
-            Summarise(melFrames, first, last, features.Slice(t * FeatureSize, FeatureSize));
-        }
-    }
+    /// <summary>Returns an encoding that computes mel frames as the waveform arrives and keeps only those a frame still needs.</summary>
+    public IAudioEncoding Start(AudioClock clock, int frameCount, float[] features) => new Encoding(this, clock, frameCount, features);
 
-    /// <summary>Returns one log-mel vector per 10 ms hop; an extractor per call keeps this thread-safe.</summary>
-    private List<float[]> LogMel(DecodedAudio audio)
+    /// <summary>Returns an extractor of one log-mel vector per 10 ms hop; one per video keeps the encoder thread-safe.</summary>
+    private FilterbankExtractor Extractor() => new(new FilterbankOptions
     {
-        var extractor = new FilterbankExtractor(new FilterbankOptions
-        {
-            SamplingRate = DecodedAudio.SampleRate,
-            FrameSize = FrameSize,
-            HopSize = HopSize,
-            FftSize = FftSize,
-            FilterBank = _filterBank,
-            Window = WindowType.Hamming,
-            SpectrumType = SpectrumType.Power,
-            NonLinearity = NonLinearityType.LogE,
-            LogFloor = LogFloor,
-        });
-        if (audio.SampleCount < FrameSize)
-        {
-            // Shorter than one window: zero-pad to one window so every video frame has a mel frame.
-            var padded = new float[FrameSize];
-            Array.Copy(audio.Samples, padded, audio.SampleCount);
-            return extractor.ComputeFrom(padded);
-        }
-        return extractor.ComputeFrom(audio.Samples, 0, audio.SampleCount);
-    }
+        SamplingRate = DecodedAudio.SampleRate,
+        FrameSize = FrameSize,
+        HopSize = HopSize,
+        FftSize = FftSize,
+        FilterBank = _filterBank,
+        Window = WindowType.Hamming,
+        SpectrumType = SpectrumType.Power,
+        NonLinearity = NonLinearityType.LogE,
+        LogFloor = LogFloor,
+    });
 
     /// <summary>Returns the first and last mel frame whose centre lies within ±<paramref name="halfWidth"/> s of <paramref name="centre"/>, or the nearest one.</summary>
     private static (int First, int Last) MelFramesOf(double centre, double halfWidth, int melFrameCount)
@@ -84,7 +66,13 @@ internal sealed class LogMelEncoder : IAudioEncoder
         return (first, last);
     }
 
-    private void Summarise(List<float[]> melFrames, int first, int last, Span<float> output)
+    /// <summary>Writes the mean and standard deviation of each band over mel frames <paramref name="first"/> … <paramref name="last"/>.</summary>
+    /// <param name="melFrames">The mel frames kept, the first being mel frame <paramref name="firstKept"/>.</param>
+    /// <param name="firstKept">The index of <paramref name="melFrames"/>[0] among all mel frames.</param>
+    /// <param name="first">The first mel frame summarised.</param>
+    /// <param name="last">The last mel frame summarised.</param>
+    /// <param name="output">Da values: the means, then the standard deviations.</param>
+    private void Summarise(List<float[]> melFrames, int firstKept, int first, int last, Span<float> output)
     {
         var count = last - first + 1;
         for (var band = 0; band < _bands; band++)
@@ -92,13 +80,95 @@ internal sealed class LogMelEncoder : IAudioEncoder
             double sum = 0, sumOfSquares = 0;
             for (var k = first; k <= last; k++)
             {
-                double value = melFrames[k][band];
+                double value = melFrames[k - firstKept][band];
                 sum += value;
                 sumOfSquares += value * value;
             }
             var mean = sum / count;
             output[band] = (float)mean;
             output[_bands + band] = (float)Math.Sqrt(Math.Max(0, sumOfSquares / count - mean * mean));
+        }
+    }
+
+    /// <summary>
+    /// One video in progress. Mel frame k covers samples [k·hop, k·hop + 400); it is computed as soon as they have arrived.
+    /// A video frame is written as soon as every mel frame it summarises exists, and mel frames no later frame needs are
+    /// dropped, so memory holds one window of samples and a few mel frames however long the video is. The values are
+    /// those of computing every mel frame of the whole waveform first: each mel frame depends on its own samples only.
+    /// </summary>
+    private sealed class Encoding(LogMelEncoder encoder, AudioClock clock, int frameCount, float[] features) : IAudioEncoding
+    {
+        private readonly FilterbankExtractor _extractor = encoder.Extractor();
+        private readonly double _halfWidth = 0.5 / clock.FramesPerSecond;
+        private readonly List<float[]> _kept = [];      // mel frames _firstKept, _firstKept + 1, …
+        private float[] _samples = new float[4 * FrameSize];
+        private int _sampleCount;                       // valid values in _samples; _samples[0] is waveform sample _melFrames · hop
+        private int _melFrames;                         // mel frames computed so far
+        private int _firstKept;
+        private int _nextFrame;                         // the first video frame not written yet
+
+        public void Append(ReadOnlySpan<float> samples)
+        {
+            if (_nextFrame == frameCount)
+            {
+                return;         // every frame is written; the rest of the waveform is not needed
+            }
+            if (_sampleCount + samples.Length > _samples.Length)
+            {
+                Array.Resize(ref _samples, Math.Max(2 * _samples.Length, _sampleCount + samples.Length));
+            }
+            samples.CopyTo(_samples.AsSpan(_sampleCount));
+            _sampleCount += samples.Length;
+            if (_sampleCount < FrameSize)
+            {
+                return;
+            }
+            var computed = _extractor.ComputeFrom(_samples, 0, _sampleCount);
+            _kept.AddRange(computed);
+            _melFrames += computed.Count;
+            var consumed = computed.Count * HopSize;
+            _samples.AsSpan(consumed, _sampleCount - consumed).CopyTo(_samples);
+            _sampleCount -= consumed;
+            WriteFrames(final: false);
+        }
+
+        public void Complete()
+        {
+            if (_melFrames == 0 && _sampleCount > 0)
+            {
+                // Shorter than one window: zero-pad to one window so every video frame has a mel frame.
+                var padded = new float[FrameSize];
+                _samples.AsSpan(0, _sampleCount).CopyTo(padded);
+                _kept.AddRange(_extractor.ComputeFrom(padded));
+                _melFrames = 1;
+            }
+            WriteFrames(final: true);
+        }
+
+        /// <summary>Writes the frames whose mel frames all exist (all remaining ones when <paramref name="final"/>), then drops mel frames no later frame needs.</summary>
+        private void WriteFrames(bool final)
+        {
+            for (; _nextFrame < frameCount; _nextFrame++)
+            {
+                var centre = clock.FrameTime(_nextFrame);
+                // With every mel frame known, the last one clamps the window; before that, a frame waits until its whole window exists.
+                var (first, last) = MelFramesOf(centre, _halfWidth, final ? _melFrames : int.MaxValue);
+                if (!final && last >= _melFrames)
+                {
+                    break;
+                }
+                encoder.Summarise(_kept, _firstKept, first, last, features.AsSpan(_nextFrame * encoder.FeatureSize, encoder.FeatureSize));
+            }
+            if (_nextFrame < frameCount)
+            {
+                // Windows and nearest frames only move forward with time; the last mel frame stays for frames past the end.
+                var needed = Math.Min(MelFramesOf(clock.FrameTime(_nextFrame), _halfWidth, int.MaxValue).First, _melFrames - 1);
+                if (needed > _firstKept)
+                {
+                    _kept.RemoveRange(0, needed - _firstKept);
+                    _firstKept = needed;
+                }
+            }
         }
     }
 

@@ -61,11 +61,17 @@ internal sealed class FaceFeaturizer : IDisposable
             }
             return (features, found);
         }
-        var perCrop = EncodeAll(crops.Files, video);
+        // Each crop's features go straight into its own frame's row; the other frames then copy a crop frame's row. No
+        // per-crop array is kept, so a long video holds one T × Dv array, not two.
+        Encode(crops.Files, video, crops.Frames, features);
         var sources = crops.SourceOfEachFrame(frameCount);
         for (var frame = 0; frame < frameCount; frame++)
         {
-            perCrop.AsSpan(sources[frame] * FeatureSize, FeatureSize).CopyTo(features.AsSpan(frame * FeatureSize, FeatureSize));
+            var source = crops.Frames[sources[frame]];
+            if (source != frame)
+            {
+                features.AsSpan(source * FeatureSize, FeatureSize).CopyTo(features.AsSpan(frame * FeatureSize, FeatureSize));
+            }
         }
         foreach (var frame in crops.Frames)
         {
@@ -77,9 +83,18 @@ internal sealed class FaceFeaturizer : IDisposable
     /// <summary>Returns the embedding of every file, [files, Dv].</summary>
     internal float[] EncodeAll(IReadOnlyList<string> files, string video)
     {
-        var imageSize = _normalization.ImageSize;
-        var batch = new float[Math.Min(_batchSize, files.Count) * imageSize];
         var features = new float[files.Count * FeatureSize];
+        Encode(files, video, Enumerable.Range(0, files.Count).ToArray(), features);
+        return features;
+    }
+
+    /// <summary>Writes the embedding of <c>files[i]</c> into row <c>rows[i]</c> of <paramref name="features"/>, [rows, Dv].</summary>
+    private void Encode(IReadOnlyList<string> files, string video, IReadOnlyList<int> rows, float[] features)
+    {
+        var imageSize = _normalization.ImageSize;
+        var largestBatch = Math.Min(_batchSize, files.Count);
+        var batch = new float[largestBatch * imageSize];
+        var encoded = new float[largestBatch * FeatureSize];
         for (var start = 0; start < files.Count; start += _batchSize)
         {
             var count = Math.Min(_batchSize, files.Count - start);
@@ -87,9 +102,12 @@ internal sealed class FaceFeaturizer : IDisposable
             {
                 FaceImageReader.Read(files[start + i], video, _normalization, batch.AsSpan(i * imageSize, imageSize), _augmentation);
             }
-            _encoder.Encode(batch, count, features.AsSpan(start * FeatureSize, count * FeatureSize));
+            _encoder.Encode(batch, count, encoded);
+            for (var i = 0; i < count; i++)
+            {
+                encoded.AsSpan(i * FeatureSize, FeatureSize).CopyTo(features.AsSpan(rows[start + i] * FeatureSize, FeatureSize));
+            }
         }
-        return features;
     }
 
     public void Dispose() => _encoder.Dispose();
