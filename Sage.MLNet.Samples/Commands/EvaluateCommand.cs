@@ -22,23 +22,25 @@ internal static class EvaluateCommand
         var (split, labels) = CommonOptions.HeldOut();
         var output = CommonOptions.Out("sage-evaluation", "Folder for metrics.json and plots/.");
         var plotVideos = CommonOptions.PlotVideos();
+        var cache = CommonOptions.Cache();
         var command = new Command("evaluate", "Score a saved model on the Validation (or labelled Test) split: CCC overall and per video, plots.")
         {
-            data, model, split, labels, output, plotVideos,
+            data, model, split, labels, output, plotVideos, cache,
         };
         command.SetAction(parse => CommandAction.Run(() => Run(
             parse.GetValue(data)!, parse.GetValue(model)!,
             CommonOptions.ReadHeldOut(parse.GetValue(split)!, parse.GetValue(labels), parse.GetValue(data)!),
-            RunFolder.Create(parse.GetValue(output)!.FullName), parse.GetValue(plotVideos))));
+            RunFolder.Create(parse.GetValue(output)!.FullName), parse.GetValue(plotVideos), parse.GetValue(cache)!)));
         return command;
     }
 
-    private static int Run(DirectoryInfo data, FileInfo modelFile, HeldOutSplit heldOut, RunFolder output, int plotVideos)
+    private static int Run(DirectoryInfo data, FileInfo modelFile, HeldOutSplit heldOut, RunFolder output, int plotVideos, DirectoryInfo cache)
     {
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(seed: 1);
         var (videos, count) = heldOut.Load(ml, data.FullName);
-        using var model = SageModel.LoadWithFeaturizers(ml, modelFile.FullName, out _);
+        // The featurizers rebuilt from the zip have the training run's settings, so features cached by train or featurize are hits.
+        using var model = SageModel.LoadWithFeaturizers(ml, modelFile.FullName, out _, cacheFolder: cache.FullName);
         var scored = VideoScoring.Predict(ml, model, videos, count, $"Featurising and scoring {heldOut.Name} videos");
         var report = MetricsReport.From(heldOut.Name, VideoScoring.Evaluate(ml, scored), [], clock.Elapsed.TotalSeconds);
         var metrics = MetricsFile.Write(output.Root, report);

@@ -23,6 +23,9 @@ internal sealed record FeaturizerSettings(
     public static FeaturizerSettings Default { get; } = new(null, null, 112, SageFaceChannelOrder.Rgb, 1f / 255f,
         [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], null);
 
+    /// <summary>Gets the training-time face augmentation; null (the default) for none, as Validation, Test and serving must have.</summary>
+    public SageFaceAugmentation? Augmentation { get; init; }
+
     /// <summary>Returns the face featurizer's options, caching features in <paramref name="cacheFolder"/>.</summary>
     public SageFaceFeaturizerOptions FaceOptions(string cacheFolder) => new()
     {
@@ -34,6 +37,7 @@ internal sealed record FeaturizerSettings(
         EncoderPixelScale = PixelScale,
         EncoderChannelMeans = ChannelMeans,
         EncoderChannelStds = ChannelStds,
+        TrainingAugmentation = Augmentation,
         CacheFolder = cacheFolder,
     };
 

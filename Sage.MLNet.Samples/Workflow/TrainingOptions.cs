@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Sage.MLNet.Samples.Workflow;
 
-/// <summary>The command-line options of the training schedule (<c>--epochs</c>, <c>--batch-size</c> …) and of K-fold training (<c>--folds</c>, <c>--selection</c>).</summary>
+/// <summary>The command-line options of the training schedule (<c>--epochs</c>, <c>--batch-size</c> …) of K-fold training (<c>--folds</c>, <c>--selection</c>) and of face augmentation (<c>--augment-faces</c>).</summary>
 internal sealed class TrainingOptions
 {
     private readonly Option<int> _epochs;
@@ -21,6 +21,11 @@ internal sealed class TrainingOptions
         Description = $"How the K fold models become one: {FoldSelectionName.TargetWise} (valence and arousal each from the fold best on it on Validation) or {FoldSelectionName.Average}.",
         DefaultValueFactory = _ => FoldSelectionName.TargetWise,
         HelpName = $"{FoldSelectionName.TargetWise}|{FoldSelectionName.Average}",
+    };
+
+    private readonly Option<bool> _augmentFaces = new("--augment-faces")
+    {
+        Description = "Random crop and horizontal flip of the Train videos' face crops, as in the paper (one repeatable draw per crop and seed); Validation, Test and the saved model never augment.",
     };
 
     /// <summary>Creates the options with the given defaults for the number of epochs and the early-stopping patience.</summary>
@@ -55,7 +60,7 @@ internal sealed class TrainingOptions
     /// <summary>Adds every training option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _epochs, _batchSize, _learningRate, _patience, _seed, _threads, _folds, _selection })
+        foreach (var option in new Option[] { _epochs, _batchSize, _learningRate, _patience, _seed, _threads, _folds, _selection, _augmentFaces })
         {
             command.Options.Add(option);
         }
@@ -65,5 +70,5 @@ internal sealed class TrainingOptions
     public TrainingSettings Read(ParseResult parse) => new(
         parse.GetValue(_epochs), parse.GetValue(_batchSize), parse.GetValue(_learningRate),
         parse.GetValue(_patience), parse.GetValue(_seed), parse.GetValue(_threads),
-        parse.GetValue(_folds), FoldSelectionName.Parse(parse.GetValue(_selection)!));
+        parse.GetValue(_folds), FoldSelectionName.Parse(parse.GetValue(_selection)!), parse.GetValue(_augmentFaces));
 }

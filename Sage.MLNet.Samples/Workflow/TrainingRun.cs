@@ -18,7 +18,11 @@ internal static class TrainingRun
         var (train, _) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Train);
         var (validation, validationCount) = AffWild2Data.Load(ml, request.DataRoot, AffWild2Split.Validation);
         using var featurizers = VideoFeaturizers.Fit(ml, train, request.Featurizers, request.CacheFolder);
-        var trainFeatures = featurizers.Featurize(train, "train");
+        // Augmented Train features come from featurizers of their own (their own cache key); the plain ones are saved with the model.
+        using var augmented = request.Training.AugmentFaces
+            ? VideoFeaturizers.Fit(ml, train, request.Featurizers with { Augmentation = new SageFaceAugmentation { Seed = request.Training.Seed } }, request.CacheFolder)
+            : null;
+        var trainFeatures = (augmented ?? featurizers).Featurize(train, augmented is null ? "train" : "train (augmented faces)");
         var validationFeatures = featurizers.Featurize(validation, "validation");
 
         using var trained = request.Training.CrossValidates

@@ -11,8 +11,9 @@ namespace Sage.MLNet.Samples.Workflow;
 /// <param name="Threads">CPU threads for training; 0 uses one per core.</param>
 /// <param name="Folds">Cross-validation folds K of the training videos; 1 trains one model on all of them.</param>
 /// <param name="Selection">How K fold models become one predictor; unused for one model.</param>
+/// <param name="AugmentFaces">Whether the training videos' face crops are randomly cropped and flipped before the encoder.</param>
 internal sealed record TrainingSettings(int MaxEpochs, int BatchSize, double LearningRate, int Patience, int Seed, int Threads,
-    int Folds = 1, SageFoldSelection Selection = SageFoldSelection.TargetWise)
+    int Folds = 1, SageFoldSelection Selection = SageFoldSelection.TargetWise, bool AugmentFaces = false)
 {
     /// <summary>Gets whether the run trains K fold models rather than one.</summary>
     public bool CrossValidates => Folds > 1;

@@ -9,8 +9,8 @@ public sealed class SampleCommandLineTests
     [DataRow("synth", "--out", "--train-videos", "--seconds", "--seed")]
     [DataRow("validate", "--data")]
     [DataRow("featurize", "--data", "--cache", "--face-encoder", "--audio-encoder")]
-    [DataRow("train", "--data", "--out", "--cache", "--face-encoder", "--audio-encoder", "--image-size", "--face-mean", "--face-std", "--epochs", "--patience", "--folds", "--selection", "target-wise|average")]
-    [DataRow("evaluate", "--data", "--model", "--split", "--labels", "--out")]
+    [DataRow("train", "--data", "--out", "--cache", "--face-encoder", "--audio-encoder", "--image-size", "--face-mean", "--face-std", "--epochs", "--patience", "--folds", "--selection", "target-wise|average", "--augment-faces")]
+    [DataRow("evaluate", "--data", "--model", "--split", "--labels", "--out", "--cache")]
     [DataRow("predict", "--model", "--video", "--faces", "--out")]
     public void Help_EachCommand_ListsItsOptions(string command, params string[] options)
     {

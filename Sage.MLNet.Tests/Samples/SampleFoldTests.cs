@@ -90,7 +90,7 @@ public sealed class SampleFoldTests
     {
         var output = Path.Combine(s_root, "evaluation");
         SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_average, "sage.zip"), "--out", output,
-            "--plot-videos", "0");
+            "--plot-videos", "0", "--cache", Path.Combine(s_root, "cache"));
         var evaluated = SampleProgram.ReadMetrics(output);
         var folds = SampleProgram.ReadMetrics(s_average).GetProperty("folds");
         foreach (var target in new[] { "valence", "arousal", "mean" })

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Sage.MLNet.Tests.Featurization.Audio;
 using Sage.MLNet.Tests.Featurization.Faces;
 
@@ -119,6 +120,29 @@ public sealed class SampleWorkflowTests
     }
 
     [TestMethod]
+    public void Train_AugmentFaces_CachesAugmentedTrainFeaturesApartAndSavesPlainFeaturizers()
+    {
+        var cache = Path.Combine(s_root, "cache-augmented");
+        var output = Path.Combine(s_root, "model-augmented");
+
+        var run = SampleProgram.RunSucceeding("train", "--data", s_data, "--out", output, "--cache", cache, "--augment-faces",
+            "--epochs", "1", "--plot-videos", "0");
+
+        StringAssert.Contains(run.Output, "train (augmented faces)");
+        // Plain faces (Validation), augmented faces (Train) and audio: three featurizer settings, three cache folders.
+        var folders = Directory.GetDirectories(cache).Select(Path.GetFileName).Order().ToArray();
+        Assert.HasCount(3, folders, string.Join(", ", folders));
+        Assert.AreEqual(2, folders.Count(f => f!.StartsWith("faces-", StringComparison.Ordinal)));
+        var trainVideos = new MLContext().Data.LoadAffWild2(s_data, AffWild2Split.Train).GetColumn<string>("VideoId").Count();
+        var augmentedFolder = folders.Select(f => Path.Combine(cache, f!))
+            .Single(f => File.ReadAllText(Path.Combine(f, "featurizer.json")).Contains("minCropScale", StringComparison.Ordinal));
+        Assert.AreEqual(trainVideos, Directory.GetFiles(augmentedFolder, "*.features").Length);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(output, "sage.zip"));
+        using var reader = new StreamReader(zip.GetEntry("Sage/featurization.json")!.Open());
+        Assert.DoesNotContain("ugmentation", reader.ReadToEnd());
+    }
+
+    [TestMethod]
     public void Featurize_CacheFilledByTrain_ComputesNoTrainOrValidationVideoAgain()
     {
         var run = SampleProgram.RunSucceeding("featurize", "--data", s_data, "--cache", s_cache);
@@ -147,10 +171,13 @@ public sealed class SampleWorkflowTests
     }
 
     [TestMethod]
-    public void Evaluate_SavedModelFromRawVideos_MatchesTheScoresOfTraining()
+    public void Evaluate_SavedModelFromRawVideos_MatchesTheScoresOfTrainingAndReadsItsCache()
     {
         var output = Path.Combine(s_root, "evaluation");
-        SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--out", output);
+        var cached = CacheFiles();
+        SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--out", output, "--cache", s_cache);
+        // The Validation videos were featurised by train into this cache; evaluate's rebuilt featurizers hit it, adding no file.
+        CollectionAssert.AreEquivalent(cached, CacheFiles());
         var evaluated = SampleProgram.ReadMetrics(output);
         var trained = SampleProgram.ReadMetrics(s_model);
         Assert.AreEqual(trained.GetProperty("frames").GetInt64(), evaluated.GetProperty("frames").GetInt64());
@@ -163,7 +190,7 @@ public sealed class SampleWorkflowTests
     {
         var output = Path.Combine(s_root, "evaluation-test");
         SampleProgram.RunSucceeding("evaluate", "--data", s_data, "--model", Path.Combine(s_model, "sage.zip"), "--split", "test",
-            "--out", output, "--plot-videos", "0");
+            "--out", output, "--plot-videos", "0", "--cache", Path.Combine(s_root, "cache-test-split"));
         var metrics = SampleProgram.ReadMetrics(output);
         Assert.AreEqual("test", metrics.GetProperty("split").GetString());
         Assert.AreEqual(AnnotatedFrames(Path.Combine(s_data, "synthetic_test_labels")), metrics.GetProperty("frames").GetInt64());
@@ -221,4 +248,6 @@ public sealed class SampleWorkflowTests
 
         public string VideoFile { get; set; } = "";
     }
+
+    private static string[] CacheFiles() => Directory.GetFiles(s_cache, "*.features", SearchOption.AllDirectories);
 }
