@@ -231,18 +231,18 @@ public sealed class SageAudioFeaturizerTests
     }
 
     [TestMethod]
-    public void FeaturizeAudio_SixtySecondVideo_ReportsRealTimeFactor()
+    public void FeaturizeAudio_SixtySecondVideo_StreamsEveryFrameWithTheToneFromOneSecond()
     {
+        // Speed is measured by `benchmark featurization`; this checks a long video comes through whole and aligned.
         var video = s_videos.WithToneFromOneSecond("sixty-seconds.mp4", "25", 60);
-        var options = new SageAudioFeaturizerOptions();
-        Featurize(options, (s_tone25, 10));        // warm up JIT and the ffmpeg binaries' page cache
 
-        var clock = Stopwatch.StartNew();
-        var features = Featurize(options, (video, 1500))[0];
-        clock.Stop();
+        var features = Featurize(new SageAudioFeaturizerOptions(), (video, 1500))[0];
 
         Assert.HasCount(1500 * Da, features);
-        TestContext.WriteLine($"log-mel featurisation of 60 s: {clock.Elapsed.TotalSeconds:F2} s, real-time factor {60 / clock.Elapsed.TotalSeconds:F0}× (seconds of audio per second)");
+        var silent = Enumerable.Range(2, 20).Average(frame => MeanLogMel(features, frame));
+        var tone = Enumerable.Range(30, 1450).Select(frame => MeanLogMel(features, frame)).ToArray();
+        Assert.IsGreaterThan(silent + 5, tone.Min());
+        Assert.IsLessThan(2, tone.Max() - tone.Min());      // a steady tone: AAC moves the mean log-mel by under one nat
     }
 
     private static float MeanLogMel(float[] features, int frame) => features.AsSpan(frame * Da, Da / 2).ToArray().Average();
