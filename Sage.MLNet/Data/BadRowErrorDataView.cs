@@ -47,44 +47,21 @@ internal sealed class BadRowErrorDataView : IDataView
         return inner is InvalidDataException or IOException ? inner : null;
     }
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor(DataViewRowCursor source) : ForwardingCursor(source)
     {
-        private readonly DataViewRowCursor _source;
-
-        public Cursor(DataViewRowCursor source) => _source = source;
-
-        public override DataViewSchema Schema => _source.Schema;
-
-        public override long Position => _source.Position;
-
-        public override long Batch => _source.Batch;
+        public override long Position => Source.Position;
 
         public override bool MoveNext()
         {
             try
             {
-                return _source.MoveNext();
+                return Source.MoveNext();
             }
             catch (InvalidOperationException e) when (BadRow(e) is { } badRow)
             {
                 ExceptionDispatchInfo.Throw(badRow);
                 throw;      // not reached
             }
-        }
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _source.IsColumnActive(column);
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _source.GetGetter<TValue>(column);
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _source.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }

@@ -34,38 +34,14 @@ internal sealed class ValidatedFeaturesDataView : IDataView
             .Select(cursor => (DataViewRowCursor)new Cursor(cursor, _columns))
             .ToArray();
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor(DataViewRowCursor source, FeatureColumns columns) : ForwardingCursor(source)
     {
-        private readonly DataViewRowCursor _source;
-        private readonly FeatureRowCheck _check;
+        private readonly FeatureRowCheck _check = columns.Bind(source);
 
-        public Cursor(DataViewRowCursor source, FeatureColumns columns)
-        {
-            _source = source;
-            _check = columns.Bind(source);
-        }
+        public override long Position => Source.Position;
 
-        public override DataViewSchema Schema => _source.Schema;
-
-        public override long Position => _source.Position;
-
-        public override long Batch => _source.Batch;
-
-        public override bool MoveNext() => _source.MoveNext();
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _source.IsColumnActive(column);
+        public override bool MoveNext() => Source.MoveNext();
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _check.GetGetter<TValue>(column);
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _source.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Data;
 
 namespace Sage.MLNet.Training.CrossValidation;
 
@@ -40,52 +41,23 @@ internal sealed class FoldDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor(DataViewRowCursor source, Func<int> foldOfCurrentRow, Func<int, bool> keepFold) : ForwardingCursor(source)
     {
-        private readonly DataViewRowCursor _source;
-        private readonly Func<int> _foldOfCurrentRow;
-        private readonly Func<int, bool> _keepFold;
         private long _position = -1;
-
-        public Cursor(DataViewRowCursor source, Func<int> foldOfCurrentRow, Func<int, bool> keepFold)
-        {
-            _source = source;
-            _foldOfCurrentRow = foldOfCurrentRow;
-            _keepFold = keepFold;
-        }
-
-        public override DataViewSchema Schema => _source.Schema;
 
         public override long Position => _position;
 
-        public override long Batch => _source.Batch;
-
         public override bool MoveNext()
         {
-            while (_source.MoveNext())
+            while (Source.MoveNext())
             {
-                if (_keepFold(_foldOfCurrentRow()))
+                if (keepFold(foldOfCurrentRow()))
                 {
                     _position++;
                     return true;
                 }
             }
             return false;
-        }
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _source.IsColumnActive(column);
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _source.GetGetter<TValue>(column);
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _source.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }
