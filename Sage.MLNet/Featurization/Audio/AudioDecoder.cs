@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FFMpegCore;
-using FFMpegCore.Exceptions;
 
 namespace Sage.MLNet.Featurization.Audio;
 
@@ -28,10 +27,10 @@ internal sealed class AudioDecoder
         {
             throw new InvalidDataException($"video '{videoFile}' does not exist");
         }
-        var analysis = Analyse(videoFile, _ffOptions);
+        var analysis = VideoProbe.Analyse(videoFile, _ffOptions);
         var video = analysis.PrimaryVideoStream
             ?? throw new InvalidDataException($"video '{videoFile}' has no video stream, so its frame times are unknown");
-        var framesPerSecond = FrameRate(video)
+        var framesPerSecond = VideoProbe.FrameRate(video)
             ?? throw new InvalidDataException($"video '{videoFile}': ffprobe reports no usable frame rate");
         var audio = analysis.PrimaryAudioStream;
         return audio is null ? null : new AudioClock(framesPerSecond, (video.StartTime - audio.StartTime).TotalSeconds, analysis.Duration.TotalSeconds);
@@ -44,31 +43,6 @@ internal sealed class AudioDecoder
         var pcm = new PcmReader(consume);
         RunFFMpeg(videoFile, pcm);
         return pcm.Count;
-    }
-
-    /// <summary>Returns avg_frame_rate, or r_frame_rate where ffprobe gives no average; null when neither is a positive number.</summary>
-    private static double? FrameRate(VideoStream video)
-    {
-        foreach (var rate in new[] { video.AverageFrameRate, video.RealFrameRate })
-        {
-            if (double.IsFinite(rate) && rate > 0)
-            {
-                return rate;
-            }
-        }
-        return null;
-    }
-
-    private static IMediaAnalysis Analyse(string videoFile, FFOptions ffOptions)
-    {
-        try
-        {
-            return FFProbe.Analyse(videoFile, ffOptions);
-        }
-        catch (FFMpegException e)
-        {
-            throw new InvalidDataException($"video '{videoFile}' cannot be read by ffprobe: {e.Message}", e);
-        }
     }
 
     /// <summary>
