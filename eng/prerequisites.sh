@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the native tools Sage.MLNet's tests and samples need are installed (Debian or Ubuntu):
 # ffmpeg and ffprobe (audio featurisation, synthetic videos), fontconfig (SkiaSharp's native library) and npm (the build
-# fetches the BlazeFace face detector with npm pack); then the face tests' photograph (eng/test-media.sh).
+# fetches the BlazeFace face detector with npm pack); then the face tests' photograph (eng/astronaut.sh).
 # Installs them with apt-get when it can (as root, or with sudo); otherwise prints the exact command and fails.
 set -euo pipefail
 
@@ -21,4 +21,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-"$(dirname "$0")/test-media.sh" >/dev/null
+"$(dirname "$0")/astronaut.sh" >/dev/null

@@ -5,7 +5,7 @@ namespace Sage.MLNet.Tests.Featurization.Faces.Extraction;
 
 /// <summary>
 /// Makes short, small moving videos of a real face with ffmpeg from astronaut.png (python3-skimage's public-domain
-/// photograph, fetched and SHA-256 checked by eng/test-media.sh), in a temporary folder deleted on dispose.
+/// photograph, fetched and SHA-256 checked by eng/astronaut.sh), in a temporary folder deleted on dispose.
 /// </summary>
 internal sealed class FaceVideos : IDisposable
 {
@@ -23,22 +23,31 @@ internal sealed class FaceVideos : IDisposable
 
     public string Folder { get; }
 
-    /// <summary>The photograph, or a failed test that says how to fetch it.</summary>
-    public static string Photo
+    private static readonly Lazy<string> s_photo = new(FetchPhoto);
+
+    /// <summary>The photograph (eng/astronaut.sh fetches it into artifacts/media/ when it is not there yet).</summary>
+    public static string Photo => s_photo.Value;
+
+    private static string FetchPhoto()
     {
-        get
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Sage.MLNet.sln")))
         {
-            var folder = Environment.GetEnvironmentVariable("SAGE_TEST_MEDIA") is { Length: > 0 } custom
-                ? custom
-                : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
-                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "sage-mlnet", "test-media");
-            var path = Path.Combine(folder, "astronaut.png");
-            if (!File.Exists(path))
-            {
-                Assert.Fail($"The face tests need '{path}': run eng/test-media.sh (eng/test.sh and eng/prerequisites.sh run it)");
-            }
-            return path;
+            root = root.Parent;
         }
+        Assert.IsNotNull(root, "the face tests find eng/astronaut.sh from the repository root, above the test binaries");
+        var photo = Path.Combine(root.FullName, "artifacts", "media", "astronaut.png");
+        using var script = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root.FullName, "eng", "astronaut.sh"), photo])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var errors = script.StandardError.ReadToEndAsync();
+        script.StandardOutput.ReadToEnd();
+        script.WaitForExit();
+        Assert.AreEqual(0, script.ExitCode, $"eng/astronaut.sh could not fetch the test photograph: {errors.Result}");
+        return photo;
     }
 
     /// <summary>The photograph at <see cref="PhotoSize"/>², still, at x = 80 on a black 320 × 180 frame; audio: a tone.</summary>
