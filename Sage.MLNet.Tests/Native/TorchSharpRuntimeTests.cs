@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Sage.MLNet.Native;
 using TorchSharp;
 
@@ -21,14 +22,25 @@ public sealed class TorchSharpRuntimeTests
     }
 
     [TestMethod]
+    [SupportedOSPlatform("linux")]
     public void Explain_GlibcxxFailure_GivesLoaderMessageAndFixes()
     {
         var message = TorchSharpRuntime.Explain(GlibcxxFailure, "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30");
 
         Assert.Contains("`GLIBCXX_3.4.32' not found", message);
         Assert.Contains("libstdc++.so.6.0.30", message);
+        Assert.Contains(TorchSharpNativeCache.DefaultRoot(), message);
+        Assert.Contains("XDG_CACHE_HOME", message);
         Assert.Contains("SageSkipTorchSharpNativePatch", message);
         Assert.Contains("Debian 13", message);
+    }
+
+    [TestMethod]
+    public void Explain_RuntimePatchFailed_GivesItsReason()
+    {
+        var message = TorchSharpRuntime.Explain(GlibcxxFailure, null, "Access to the path '/home/x/.cache/sage-mlnet' is denied.");
+
+        Assert.Contains("which failed: Access to the path '/home/x/.cache/sage-mlnet' is denied. Fix:", message);
     }
 
     [TestMethod]
