@@ -156,9 +156,10 @@ public static class SageFeatureCache
         /// </summary>
         public bool TryVideo(string id, string source, int frameCount, int waitingAfter)
         {
-            var path = cached.PathOf(source, frameCount);
             try
             {
+                // The key itself reads the video's files (crop listing, file hash), so a bad video can fail here already.
+                var path = cached.PathOf(source, frameCount);
                 if (path is null)
                 {
                     // No key (e.g. a missing crop folder): computing reports why, or featurises without caching.
@@ -172,7 +173,7 @@ public static class SageFeatureCache
                 }
                 else
                 {
-                    using var claim = FeatureCacheClaim.TryTake(path, options.StaleClaimTimeout);
+                    using var claim = TakeClaim(source, path, options.StaleClaimTimeout);
                     if (claim is null)
                     {
                         return false;
@@ -207,6 +208,22 @@ public static class SageFeatureCache
                 Waiting = waitingAfter,
             });
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Claims a video's features file; a claim that cannot be written is a cache write failure (a plain
+    /// <see cref="IOException"/> naming the file), never a bad video, even where the OS reports a missing folder.
+    /// </summary>
+    private static FeatureCacheClaim? TakeClaim(string source, string path, TimeSpan staleAfter)
+    {
+        try
+        {
+            return FeatureCacheClaim.TryTake(path, staleAfter);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"video '{source}': could not write its features to the cache file '{path}': its claim marker cannot be created: {e.Message}", e);
         }
     }
 
