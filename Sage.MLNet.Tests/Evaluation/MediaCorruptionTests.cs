@@ -222,7 +222,7 @@ public sealed class MediaCorruptionTests
         Assert.HasCount(lines.Length, stages.Stretches);
         var first = lines[0].Split(',');
         Assert.AreEqual(first[0], stages.Stretches[0].VideoId);
-        Assert.AreEqual(int.Parse(first[1]), stages.Stretches[0].FirstFrame);
+        Assert.AreEqual(int.Parse(first[1], System.Globalization.CultureInfo.InvariantCulture), stages.Stretches[0].FirstFrame);
         Assert.AreEqual(first[3] == "face" ? SageModality.Visual : SageModality.Audio, stages.Stretches[0].Modality);
         Assert.IsTrue(stages.Stretches.Any(s => s.Condition == "other_speaker" && s.Modality == SageModality.Audio));
     }
