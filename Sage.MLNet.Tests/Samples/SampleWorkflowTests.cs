@@ -146,7 +146,7 @@ public sealed class SampleWorkflowTests
     public void Featurize_CacheFilledByTrain_ComputesNoTrainOrValidationVideoAgain()
     {
         var run = SampleProgram.RunSucceeding("featurize", "--data", s_data, "--cache", s_cache);
-        var counts = run.Output.Split('\n').Where(line => line.TrimStart().StartsWith("faces:") || line.TrimStart().StartsWith("audio:")).ToArray();
+        var counts = run.Output.Split('\n').Where(line => line.TrimStart().StartsWith("faces:", StringComparison.Ordinal) || line.TrimStart().StartsWith("audio:", StringComparison.Ordinal)).ToArray();
         Assert.HasCount(6, counts);     // faces and audio for train, validation, test
         foreach (var line in counts.Take(4))
         {
