@@ -222,17 +222,6 @@ public sealed class SampleWorkflowTests
         SampleProgram.AssertPlot(Path.Combine(s_root, "predict", "predictions-faces.png"));
     }
 
-    [TestMethod]
-    public void Predict_WithoutFaces_ExitsOneWithOneLineAskingForThem()
-    {
-        var ml = new MLContext();
-        var video = ml.Data.CreateEnumerable<VideoPaths>(ml.Data.LoadAffWild2(s_data, AffWild2Split.Validation), reuseRowObject: false).Single().VideoFile;
-        var run = SampleProgram.Run("predict", "--model", Path.Combine(s_model, "sage.zip"), "--video", video);
-        Assert.AreEqual(1, run.ExitCode);
-        Assert.AreEqual($"error: video '{Path.GetFileName(video)}': the model 'sage.zip' reads face crops; give their folder with --faces DIR",
-            run.Error.Trim());
-    }
-
     /// <summary>Counts the frames with both labels in every annotation file of <paramref name="folder"/>.</summary>
     private static long AnnotatedFrames(string folder) =>
         Directory.GetFiles(folder, "*.txt").Sum(file => File.ReadLines(file).Skip(1).Count(line => line.Length > 0 && line != "-5,-5"));
