@@ -224,6 +224,7 @@ public sealed class SageLivePredictor : IDisposable
             // The failure was handed to the reader.
         }
         _faces.Dispose();
+        _audio.Dispose();
         _model.Dispose();
         _signal.Dispose();
         _stop.Dispose();

@@ -9,7 +9,7 @@ namespace Sage.MLNet.Live;
 /// and a video frame's mean and standard deviation per band are read from them on demand.
 /// </summary>
 /// <remarks>Not thread-safe: the predictor guards it. Memory: the mel frames of the frames still in the window.</remarks>
-internal sealed class LiveAudio
+internal sealed class LiveAudio : IDisposable
 {
     private readonly LogMelEncoder _encoder;
     private readonly FilterbankExtractor _extractor;
@@ -95,4 +95,6 @@ internal sealed class LiveAudio
             _firstKept = needed;
         }
     }
+
+    public void Dispose() => _encoder.Dispose();
 }

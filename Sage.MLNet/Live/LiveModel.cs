@@ -125,7 +125,7 @@ internal sealed class LiveModel : IDisposable
             // ML.NET writes the graph as a byte array: a 4-byte little-endian length, then the ModelProto.
             var model = ModelProto.Parser.ParseFrom(bytes, 4, bytes.Length - 4);
             var config = model.MetadataProps.FirstOrDefault(p => p.Key == "sage.config");
-            if (config is not null && JsonDocument.Parse(config.Value).RootElement.TryGetProperty("WindowLength", out var length))
+            if (config is not null && JsonDocument.Parse(config.Value).RootElement.TryGetProperty(nameof(SageOptions.WindowLength), out var length))
             {
                 return length.GetInt32();
             }
