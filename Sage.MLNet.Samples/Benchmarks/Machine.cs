@@ -15,6 +15,9 @@ internal static class Machine
         return $"{model}, family {family} model {number}, {Environment.ProcessorCount} cores at {megahertz:N0} MHz, AVX-512: {(avx512 ? "yes" : "no")}";
     }
 
+    /// <summary>Returns the load averages of /proc/loadavg, e.g. "load 2.10 1.85 1.40 (1, 5, 15 min)": the machine is shared, so each number needs it.</summary>
+    public static string Load() => $"load {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} (1, 5, 15 min)";
+
     /// <summary>Returns cores × 32 FLOP/cycle × the clock /proc/cpuinfo reports, in GFLOP/s (turbo can exceed it a little).</summary>
     public static double PeakGflops() => Environment.ProcessorCount * FlopsPerCycle * Read().MegaHertz / 1000;
 
