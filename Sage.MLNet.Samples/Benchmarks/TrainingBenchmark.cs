@@ -120,10 +120,11 @@ internal static class TrainingBenchmark
         var ml = new MLContext(seed: 1);
         var data = SyntheticVideoFeatures.Create(ml, videos, VisualSize, AudioSize, minFrames: 300, maxFrames: 600);
         var clock = Stopwatch.StartNew();
+        using var sampler = new MemorySampler();
         using (ml.Transforms.Sage(new SageOptions { VisualFeatureSize = VisualSize, AudioFeatureSize = AudioSize, MaxEpochs = 1, TrainingThreads = threads }).Fit(data))
         {
         }
-        Console.WriteLine($"peak resident memory {ChildProcess.PeakResidentMegabytes():N0} MB (one epoch, {clock.Elapsed.TotalSeconds:F0} s)");
+        Console.WriteLine($"{sampler.Summary()} (one epoch, {clock.Elapsed.TotalSeconds:F0} s, {Machine.Load()})");
         return 0;
     }
 
