@@ -46,6 +46,9 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
     internal SageFaceFeaturizerOptions Options => _options;
 
+    /// <summary>The encoder with its normalisation, for a live stream that encodes one crop at a time.</summary>
+    internal FaceFeaturizer Featurizer => _featurizer;
+
     /// <summary>Returns false: each row is one video, so the transformer has no per-row mapper to offer.</summary>
     public bool IsRowToRowMapper => false;
 

@@ -19,6 +19,7 @@ internal static class SageOptionsValidation
         Positive(o.FeedForwardSize, nameof(o.FeedForwardSize));
         Positive(o.HeadHiddenSize, nameof(o.HeadHiddenSize));
         Check(o.Dropout is >= 0 and < 1, o.Dropout, nameof(o.Dropout), "must be in [0, 1)");
+        Check(Enum.IsDefined(o.Fusion), o.Fusion, nameof(o.Fusion), "is not a defined value");
         Check(Enum.IsDefined(o.ReliabilityScaling), o.ReliabilityScaling, nameof(o.ReliabilityScaling), "is not a defined value");
         Positive(o.MaxEpochs, nameof(o.MaxEpochs));
         Positive(o.BatchSize, nameof(o.BatchSize));
@@ -39,6 +40,8 @@ internal static class SageOptionsValidation
             (o.PredictedValenceColumnName, nameof(o.PredictedValenceColumnName)),
             (o.PredictedArousalColumnName, nameof(o.PredictedArousalColumnName)),
             (o.ReliabilityColumnName, nameof(o.ReliabilityColumnName)),
+            (o.VisualReliabilityColumnName, nameof(o.VisualReliabilityColumnName)),
+            (o.AudioReliabilityColumnName, nameof(o.AudioReliabilityColumnName)),
         ];
         foreach (var (value, name) in columns)
         {
@@ -50,7 +53,7 @@ internal static class SageOptionsValidation
         for (var i = 1; i < outputs.Length; i++)
         {
             var earlier = outputs[..i].FirstOrDefault(c => c.Value == outputs[i].Value).Name;
-            Check(earlier is null, outputs[i].Value, outputs[i].Name, $"must differ from {earlier}; the three output columns need three names");
+            Check(earlier is null, outputs[i].Value, outputs[i].Name, $"must differ from {earlier}; every output column needs its own name");
         }
     }
 
