@@ -5,7 +5,8 @@ namespace Sage.MLNet.Samples;
 
 /// <summary>
 /// The <c>benchmark</c> command: bare, it measures training and inference of the default network;
-/// <c>benchmark featurization</c> measures the face and audio featurisers and the feature cache.
+/// <c>benchmark featurization</c> measures the face and audio featurisers and the feature cache; <c>benchmark video</c>
+/// measures raw video to valence-arousal end to end.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -13,6 +14,7 @@ internal static class BenchmarkCommand
     {
         var command = TrainingBenchmark.Create();
         command.Subcommands.Add(FeaturizationBenchmark.Create());
+        command.Subcommands.Add(VideoBenchmark.Create());
         return command;
     }
 }
