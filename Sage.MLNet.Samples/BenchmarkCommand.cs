@@ -13,6 +13,7 @@ internal static class BenchmarkCommand
     {
         var command = TrainingBenchmark.Create();
         command.Subcommands.Add(FeaturizationBenchmark.Create());
+        command.Subcommands.Add(FullSizeBenchmark.Create());
         return command;
     }
 }

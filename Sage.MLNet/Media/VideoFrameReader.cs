@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FFMpegCore;
-using Sage.MLNet.Featurization.Audio;
 
 namespace Sage.MLNet.Media;
 

@@ -1,7 +1,7 @@
 using FFMpegCore;
 using FFMpegCore.Exceptions;
 
-namespace Sage.MLNet.Featurization.Audio;
+namespace Sage.MLNet.Media;
 
 /// <summary>What ffprobe says about a video file, read the same way wherever the library needs it.</summary>
 internal static class VideoProbe
@@ -19,6 +19,15 @@ internal static class VideoProbe
             throw new InvalidDataException($"video file '{videoFile}' cannot be read by ffprobe: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Returns whether the stream's frames are not evenly spaced: its average rate (frames over duration) differs from its
+    /// base rate by more than 0.5%. Constant-rate files give equal rates; phones and screen recorders do not.
+    /// </summary>
+    public static bool IsVariableRate(VideoStream video) =>
+        double.IsFinite(video.AverageFrameRate) && video.AverageFrameRate > 0
+        && double.IsFinite(video.RealFrameRate) && video.RealFrameRate > 0
+        && Math.Abs(video.AverageFrameRate - video.RealFrameRate) > 0.005 * video.RealFrameRate;
 
     /// <summary>Returns avg_frame_rate, or r_frame_rate where ffprobe gives no average; null when neither is a positive number.</summary>
     public static double? FrameRate(VideoStream video)
