@@ -16,5 +16,6 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     LiveCommand.Create(),
     QuickstartCommand.Create(),
     BenchmarkCommand.Create(),
+    RobustnessCommand.Create(),
 };
 return root.Parse(args).Invoke();
