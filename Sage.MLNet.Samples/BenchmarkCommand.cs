@@ -14,6 +14,7 @@ internal static class BenchmarkCommand
     {
         var command = TrainingBenchmark.Create();
         command.Subcommands.Add(FeaturizationBenchmark.Create());
+        command.Subcommands.Add(FullSizeBenchmark.Create());
         command.Subcommands.Add(VideoBenchmark.Create());
         return command;
     }
