@@ -13,6 +13,5 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     EvaluateCommand.Create(),
     PredictCommand.Create(),
     QuickstartCommand.Create(),
-    BenchmarkCommand.Create(),
 };
 return root.Parse(args).Invoke();

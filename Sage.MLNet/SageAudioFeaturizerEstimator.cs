@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet;
 

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Evaluation;
+using Sage.MLNet.Training.CrossValidation;
+using Sage.MLNet.Training;
 
 namespace Sage.MLNet;
 

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Sage.MLNet.Export;
 using Sage.MLNet.Modeling;
 using Sage.MLNet.Native;
+using Sage.MLNet.Synthetic;
 using TorchSharp;
 
 namespace Sage.MLNet.Samples.Benchmarks;
@@ -19,8 +20,8 @@ internal static class TrainingBenchmark
     private const int VisualSize = 512;
     private const int AudioSize = 768;
 
-    /// <summary>Returns the bare <c>benchmark</c> command.</summary>
-    public static Command Create()
+    /// <summary>Makes <paramref name="command"/> (the benchmark program's root) measure the default network.</summary>
+    public static void AddTo(Command command)
     {
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp and ONNX Runtime.", DefaultValueFactory = _ => 2 };
         var peak = new Option<double>("--peak-gflops")
@@ -33,16 +34,14 @@ internal static class TrainingBenchmark
             Description = "Internal: measure peak memory of one training run on this many streamed videos.",
             Hidden = true,
         };
-        var command = new Command("benchmark", "Measure training and inference throughput and training memory of the default network.")
-        {
-            threads, peak, memoryVideos,
-        };
+        command.Options.Add(threads);
+        command.Options.Add(peak);
+        command.Options.Add(memoryVideos);
         command.SetAction(parse =>
         {
             var videos = parse.GetValue(memoryVideos);
             return videos > 0 ? MeasureMemory(videos, parse.GetValue(threads)) : Run(parse.GetValue(threads), parse.GetValue(peak));
         });
-        return command;
     }
 
     private static int Run(int threads, double peakGflops)
@@ -97,7 +96,7 @@ internal static class TrainingBenchmark
 
         foreach (var videos in new[] { 100, 1000 })
         {
-            Console.WriteLine($"Training memory, {videos,5} videos: {ChildProcess.Run("benchmark", "--memory-videos", $"{videos}", "--threads", $"{threads}")}");
+            Console.WriteLine($"Training memory, {videos,5} videos: {ChildProcess.Run("--memory-videos", $"{videos}", "--threads", $"{threads}")}");
         }
         return 0;
     }

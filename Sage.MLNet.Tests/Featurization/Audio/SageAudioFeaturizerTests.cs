@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Featurization.Audio;
 
