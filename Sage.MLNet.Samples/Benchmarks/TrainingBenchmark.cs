@@ -83,7 +83,7 @@ internal static class TrainingBenchmark
         var torchFps = frames / clock.Elapsed.TotalSeconds;
         Console.WriteLine($"Inference TorchSharp: {torchFps,8:N0} frames/s");
 
-        var names = SageEstimator.OnnxNames(options);
+        var names = SageServedModel.Names(options);
         var data = ml.Data.LoadFromEnumerable(trainRows);
         using var onnx = ml.Transforms.ApplyOnnxModel(
             [names.PredictedValence, names.PredictedArousal, names.Reliability], [names.VisualFeatures, names.AudioFeatures],

@@ -49,6 +49,7 @@ public static class SyntheticAffWild2
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         options ??= new SyntheticAffWild2Options();
+        SyntheticAffWild2OptionsCheck.Validate(options);
         var frames = SyntheticAffWild2OptionsCheck.FrameCount(options);
         var fullRoot = Path.GetFullPath(root);
         if (Directory.Exists(fullRoot) && Directory.EnumerateFileSystemEntries(fullRoot).Any())

@@ -259,6 +259,31 @@ public sealed class SageAudioFeaturizerTests
             .ToList();
     }
 
+    [TestMethod]
+    public void FeaturizeAudio_OptionsChangedAfterTheCall_EstimatorKeepsTheValidatedCopy()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SageAudioFeaturizerOptions { OutputColumnName = "Audio" };
+        var estimator = ml.Transforms.FeaturizeAudio(options);
+        options.OutputColumnName = "";              // would fail validation in the catalog call
+        options.VideoFileColumnName = "Elsewhere";
+        options.MelBands = 0;
+
+        var shape = estimator.GetOutputSchema(TestData.ShapeOf(Rows(ml, (s_tone25, 3)).Schema));
+
+        CollectionAssert.AreEqual(new[] { "VideoFile", "FrameCount", "Audio" }, shape.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
+    public void FeaturizeAudio_EmptyCacheFolder_ThrowsNamingTheOption()
+    {
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => new MLContext().Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { CacheFolder = " " }));
+
+        Assert.AreEqual("CacheFolder", error.ParamName);
+        StringAssert.Contains(error.Message, "must be null (no cache) or a folder");
+    }
+
     private static IDataView Rows(MLContext ml, params (string Video, int FrameCount)[] rows) =>
         ml.Data.LoadFromEnumerable(rows.Select(row => new VideoRow { VideoFile = row.Video, FrameCount = row.FrameCount }).ToList());
 
