@@ -12,6 +12,7 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     PredictCommand.Create(),
+    ServeCommand.Create(),
     QuickstartCommand.Create(),
 };
 return root.Parse(args).Invoke();

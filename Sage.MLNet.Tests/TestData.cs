@@ -29,7 +29,7 @@ internal static class TestData
 
     /// <summary>A SAGE network small enough to build and run in milliseconds, with the paper's clip length and stride.</summary>
     public static SageNetworkConfig TinyNetworkConfig(int visualSize, int audioSize,
-        SageReliabilityScaling scaling = SageReliabilityScaling.FrameCount) => new()
+        SageReliabilityScaling scaling = SageReliabilityScaling.FrameCount, SageFusion fusion = SageFusion.ReliabilityGuided) => new()
     {
         VisualFeatureSize = visualSize,
         AudioFeatureSize = audioSize,
@@ -44,6 +44,7 @@ internal static class TestData
         WindowLength = 300,
         WindowStride = 200,
         ReliabilityScaling = scaling,
+        Fusion = fusion,
     };
 
     public static IDataView Videos(MLContext ml, int count, int seed, int minFrames = 150, int maxFrames = 700) =>

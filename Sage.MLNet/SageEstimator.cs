@@ -24,6 +24,8 @@ namespace Sage.MLNet;
 /// <item><term>Valence, Arousal (input, training only)</term><description>Variable-length vectors of Single: T labels each, −5 = not annotated.</description></item>
 /// <item><term>PredictedValence, PredictedArousal (output)</term><description>Variable-length vectors of Single: T values in [−1, 1].</description></item>
 /// <item><term>Reliability (output)</term><description>Variable-length vector of Single: T fusion weights, 1 = the clip's average frame.</description></item>
+/// <item><term>VisualReliability, AudioReliability (output)</term><description>Variable-length vectors of Single: T weights of each modality, on the scale of
+/// Reliability; only for the fusion variants with a weight per modality (<see cref="SageFusion"/>).</description></item>
 /// </list>
 /// </remarks>
 public sealed class SageEstimator : IEstimator<SageTransformer>
@@ -52,7 +54,7 @@ public sealed class SageEstimator : IEstimator<SageTransformer>
         return new SageTransformer(SageServedModel.FromNetwork(_catalog, _options, network, input), checkpoint);
     }
 
-    /// <summary>Returns the schema <see cref="Fit(IDataView)"/>'s model will produce: the input plus the three output columns.</summary>
+    /// <summary>Returns the schema <see cref="Fit(IDataView)"/>'s model will produce: the input plus the output columns of its fusion variant.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SageColumns.CheckFeatures(inputSchema, _options);

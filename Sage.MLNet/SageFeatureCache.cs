@@ -24,7 +24,16 @@ namespace Sage.MLNet;
 /// hashes everything that changes the numbers (the encoder file's SHA-256, input size, channel order, scale, means and
 /// standard deviations, mel bands, the missing-face or missing-audio policy, the library's format version); the video
 /// key hashes the source's full path, the names, sizes and last-write times of its files, and T. Changing any of them
-/// misses and recomputes. Old folders and files are never deleted: remove them by hand.
+/// misses and recomputes. Old folders and files are never deleted: remove them by hand. Because the key holds the full
+/// path, mount the data at the same path on every machine that shares a cache.
+/// </para>
+/// <para>
+/// Several processes may fill one cache at once, on one machine or many over a shared file system, with the same or
+/// different shards: each video's file is written to a temporary name and renamed, so no reader ever sees half a file;
+/// and a fill marks the video it featurises with <c>&lt;videoKey&gt;.features.claim</c>, so another fill that reaches the
+/// same video does its other videos first and then waits for that file instead of computing it twice. A killed fill's
+/// markers are taken over after <see cref="SageFeatureCacheFillOptions.StaleClaimTimeout"/> (at once on the same host), and
+/// its rerun featurises only the videos that still lack a file.
 /// </para>
 /// </remarks>
 public static class SageFeatureCache
@@ -75,49 +84,140 @@ public static class SageFeatureCache
                 nameof(featurizer));
         }
         cacheable.CheckInput(videos.Schema);
-        var (progress, cancellationToken, skipBadVideos) = (options.Progress, options.CancellationToken, options.SkipBadVideos);
+        if (options.StaleClaimTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SageFeatureCacheFillOptions.StaleClaimTimeout), options.StaleClaimTimeout, "StaleClaimTimeout must be positive");
+        }
+        var cancellationToken = options.CancellationToken;
 
         var stopwatch = Stopwatch.StartNew();
         var shard = ListShard(videos, cacheable, shardIndex, shardCount, cancellationToken);
-        var failures = new List<SageFeatureCacheFailure>();
-        int hits = 0, done = 0;
-        long frames = 0;
-        foreach (var (id, source, frameCount) in shard)
+        var fill = new ShardFill(cacheable.Cached, shard.Count, options);
+        var waiting = new List<(string Id, string Source, int FrameCount)>();
+        foreach (var video in shard)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            if (!fill.TryVideo(video.Id, video.Source, video.FrameCount, waiting.Count))
             {
-                cacheable.Cached.Featurize(source, frameCount, out var hit);
-                hits += hit ? 1 : 0;
-                frames += frameCount;
+                waiting.Add(video);
             }
-            catch (Exception e) when (skipBadVideos && IsBadVideo(e))
+        }
+        // Videos another live process is featurising: wait for its file, or take the video over if that process dies.
+        while (waiting.Count > 0)
+        {
+            cancellationToken.WaitHandle.WaitOne(fill.PollInterval);
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = waiting.Count - 1; i >= 0; i--)
             {
-                // CachedFeaturizer writes only after a successful computation, so nothing of this video is on disk.
-                failures.Add(new SageFeatureCacheFailure(id, e.Message));
+                var video = waiting[i];
+                if (fill.TryVideo(video.Id, video.Source, video.FrameCount, waiting.Count - 1))
+                {
+                    waiting.RemoveAt(i);
+                }
             }
-            done++;
-            progress?.Report(new SageFeatureCacheProgress
-            {
-                VideosDone = done,
-                Videos = shard.Count,
-                Hits = hits,
-                Failed = failures.Count,
-                Frames = frames,
-                Video = id,
-            });
         }
         return new SageFeatureCacheReport
         {
             ShardIndex = shardIndex,
             ShardCount = shardCount,
-            Videos = done,
-            Hits = hits,
-            Computed = done - hits - failures.Count,
-            Failures = failures.AsReadOnly(),
-            Frames = frames,
+            Videos = fill.Done,
+            Hits = fill.Hits,
+            Computed = fill.Done - fill.Hits - fill.Failures.Count,
+            Failures = fill.Failures.AsReadOnly(),
+            Frames = fill.Frames,
             Seconds = stopwatch.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>The running counts of one fill and the step that settles one video.</summary>
+    private sealed class ShardFill(CachedFeaturizer cached, int videos, SageFeatureCacheFillOptions options)
+    {
+        public int Done { get; private set; }
+
+        public int Hits { get; private set; }
+
+        public long Frames { get; private set; }
+
+        public List<SageFeatureCacheFailure> Failures { get; } = [];
+
+        /// <summary>How often a fill looks again at videos claimed by other processes: a quarter of the stale timeout, at most 2 s.</summary>
+        public TimeSpan PollInterval { get; } = TimeSpan.FromTicks(Math.Min(options.StaleClaimTimeout.Ticks / 4, TimeSpan.FromSeconds(2).Ticks));
+
+        /// <summary>
+        /// Settles one video: a hit when its intact file is there, else featurised under a claim; returns false, doing
+        /// nothing, when another live process holds the video's claim.
+        /// </summary>
+        public bool TryVideo(string id, string source, int frameCount, int waitingAfter)
+        {
+            try
+            {
+                // The key itself reads the video's files (crop listing, file hash), so a bad video can fail here already.
+                var path = cached.PathOf(source, frameCount);
+                if (path is null)
+                {
+                    // No key (e.g. a missing crop folder): computing reports why, or featurises without caching.
+                    cached.ComputeAndStore(source, frameCount, null);
+                    Frames += frameCount;
+                }
+                else if (cached.TryRead(path, frameCount) is not null)
+                {
+                    Hits++;
+                    Frames += frameCount;
+                }
+                else
+                {
+                    using var claim = TakeClaim(source, path, options.StaleClaimTimeout);
+                    if (claim is null)
+                    {
+                        return false;
+                    }
+                    // The owner of an earlier claim may have finished between the read above and the claim.
+                    if (cached.TryRead(path, frameCount) is not null)
+                    {
+                        Hits++;
+                    }
+                    else
+                    {
+                        FeatureCacheClaim.DeleteStaleTemporaries(path, options.StaleClaimTimeout);
+                        cached.ComputeAndStore(source, frameCount, path);
+                    }
+                    Frames += frameCount;
+                }
+            }
+            catch (Exception e) when (options.SkipBadVideos && IsBadVideo(e))
+            {
+                // CachedFeaturizer writes only after a successful computation, so nothing of this video is on disk.
+                Failures.Add(new SageFeatureCacheFailure(id, e.Message));
+            }
+            Done++;
+            options.Progress?.Report(new SageFeatureCacheProgress
+            {
+                VideosDone = Done,
+                Videos = videos,
+                Hits = Hits,
+                Failed = Failures.Count,
+                Frames = Frames,
+                Video = id,
+                Waiting = waitingAfter,
+            });
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Claims a video's features file; a claim that cannot be written is a cache write failure (a plain
+    /// <see cref="IOException"/> naming the file), never a bad video, even where the OS reports a missing folder.
+    /// </summary>
+    private static FeatureCacheClaim? TakeClaim(string source, string path, TimeSpan staleAfter)
+    {
+        try
+        {
+            return FeatureCacheClaim.TryTake(path, staleAfter);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"video '{source}': could not write its features to the cache file '{path}': its claim marker cannot be created: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -24,4 +24,12 @@ public sealed class SageFeatureCacheFillOptions
 
     /// <summary>Gets or sets the token that stops the fill between videos; files already written stay valid. Default: none.</summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long another process's "in progress" marker (<c>&lt;videoKey&gt;.features.claim</c>) may go
+    /// unrenewed before its video is taken over. A live fill renews its markers every quarter of this time, so only a killed
+    /// one leaves a stale marker; a marker of a dead process on the same host is taken over at once. Keep it well above the
+    /// clock difference between machines and the attribute caching of the shared file system. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan StaleClaimTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -20,4 +20,7 @@ public sealed record SageFeatureCacheProgress
 
     /// <summary>Gets the video just done: its VideoId, or its source (folder or file) when the rows have no VideoId column.</summary>
     public string Video { get; init; } = "";
+
+    /// <summary>Gets how many videos of the shard another process is featurising right now; the fill does the rest first, then waits for these (or takes them over if that process dies).</summary>
+    public int Waiting { get; init; }
 }

@@ -41,6 +41,8 @@ public static class SageModel
     /// <param name="path">The model zip to write; written whole or not at all.</param>
     /// <param name="faces">The face featurizer that made the visual features; null when none was used.</param>
     /// <param name="audio">The audio featurizer that made the audio features; null when none was used.</param>
+    /// <param name="extraction">The face extraction that made the face crops from raw video; null when the crops came from elsewhere (Aff-Wild2's).
+    /// With it, the loaded chain scores rows that hold only a video file.</param>
     /// <remarks>
     /// <para>The entry keeps every setting of each featurizer (columns, encoder, image size and normalisation, batch size,
     /// empty-folder and missing-audio policies, mel bands, feature sizes) and the SHA-256 of each encoder file as it is when
@@ -50,7 +52,7 @@ public static class SageModel
     /// <para>With neither featurizer the zip is what <c>mlContext.Model.Save</c> writes.</para>
     /// </remarks>
     public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path,
-        SageFaceFeaturizerTransformer? faces = null, SageAudioFeaturizerTransformer? audio = null)
+        SageFaceFeaturizerTransformer? faces = null, SageAudioFeaturizerTransformer? audio = null, SageFaceExtractionTransformer? extraction = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -60,8 +62,13 @@ public static class SageModel
             ? null
             : new FeaturizationFile(FeaturizationFile.CurrentFormatVersion, Featurization.Cache.FeaturizerSettings.FeaturizerVersion,
                 faces is null ? null : FaceFeaturizerRecord.From(faces),
-                audio is null ? null : AudioFeaturizerRecord.From(audio));
-        var schema = FeaturizationSchema.WithFeatures(inputSchema, faces, audio);
+                audio is null ? null : AudioFeaturizerRecord.From(audio),
+                extraction is null ? null : FaceExtractionRecord.From(extraction));
+        if (extraction is not null && featurization is null)
+        {
+            throw new ArgumentException("Face extraction is saved with the face featurizer that reads its crops; pass faces as well", nameof(extraction));
+        }
+        var schema = FeaturizationSchema.WithFeatures(inputSchema, extraction, faces, audio);
         using var zip = new MemoryStream();
         mlContext.Model.Save(model, schema, zip);
         if (featurization is not null)
@@ -85,12 +92,15 @@ public static class SageModel
     /// A feature cache folder for the rebuilt featurizers (see <see cref="SageFeatureCache"/>); null featurises every video every
     /// time. The cache filled while training serves here too: the rebuilt featurizers have the same settings, hence the same keys.
     /// </param>
-    /// <returns>The face featurizer, the audio featurizer (each where saved) and the model, in that order; dispose it when done.</returns>
+    /// <param name="detector">For a model saved with a face detector of your own: that detector (its <see cref="ISageFaceDetector.Identity"/> must match). The caller disposes it.</param>
+    /// <returns>The face extraction, the face featurizer, the audio featurizer (each where saved) and the model, in that order; dispose it when done.</returns>
+    /// <remarks>With face extraction saved, a row needs only the video file column; the crops are cached in <c>face-crops/</c> of
+    /// <paramref name="cacheFolder"/>, or of the system's temporary folder when it is null.</remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is damaged or not a model, or was saved without featurizers (load it with <see cref="Load"/>).</exception>
     /// <exception cref="InvalidOperationException">An encoder file is missing here or differs from the one the model was trained with; the message names it and both SHA-256 hashes.</exception>
     public static TransformerChain<ITransformer> LoadWithFeaturizers(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyDictionary<string, string>? encoderPaths = null, string? cacheFolder = null)
+        IReadOnlyDictionary<string, string>? encoderPaths = null, string? cacheFolder = null, ISageFaceDetector? detector = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
@@ -105,7 +115,13 @@ public static class SageModel
             var model = LoadModel(mlContext, path, out var savedSchema);
             steps.Add(model);
             inputSchema = FeaturizationSchema.Raw(savedSchema, featurization);
-            var schemaOnly = new SchemaOnlyDataView(inputSchema);
+            IDataView schemaOnly = new SchemaOnlyDataView(inputSchema);
+            if (featurization.Extraction is { } extraction)
+            {
+                var extractor = extraction.Rebuild(mlContext, schemaOnly, encoders, cacheFolder is null ? null : Path.Combine(cacheFolder, "face-crops"), detector);
+                steps.Insert(steps.Count - 1, extractor);
+                schemaOnly = new SchemaOnlyDataView(extractor.GetOutputSchema(schemaOnly.Schema));
+            }
             if (featurization.Faces is { } faces)
             {
                 steps.Insert(steps.Count - 1, faces.Rebuild(mlContext, schemaOnly, encoders, cacheFolder));

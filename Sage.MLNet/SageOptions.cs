@@ -44,8 +44,18 @@ public sealed class SageOptions
     /// <summary>Output column of predicted arousal, T values in [−1, 1]. Default: "PredictedArousal".</summary>
     public string PredictedArousalColumnName { get; set; } = "PredictedArousal";
 
-    /// <summary>Output column of per-frame fusion weights, T values (1 = the clip's average frame). Default: "Reliability".</summary>
+    /// <summary>Output column of per-frame fusion weights, T values (1 = the clip's average frame; see <see cref="SageFusion"/> per variant). Default: "Reliability".</summary>
     public string ReliabilityColumnName { get; set; } = "Reliability";
+
+    /// <summary>
+    /// Output column of the per-frame weight of the visual features, T values on the scale of <see cref="ReliabilityColumnName"/>;
+    /// written only by the variants with a weight per modality (<see cref="SageFusion.ModalityReliability"/>, <see cref="SageFusion.GatedMultimodalUnit"/>).
+    /// Default: "VisualReliability".
+    /// </summary>
+    public string VisualReliabilityColumnName { get; set; } = "VisualReliability";
+
+    /// <summary>Output column of the per-frame weight of the audio features, written as <see cref="VisualReliabilityColumnName"/> is. Default: "AudioReliability".</summary>
+    public string AudioReliabilityColumnName { get; set; } = "AudioReliability";
 
     /// <summary>Width Dv of one frame's visual feature vector. Required; 512 for ResNet18, 2048 for ResNet-50.</summary>
     public int VisualFeatureSize { get; set; }
@@ -86,7 +96,10 @@ public sealed class SageOptions
     /// </summary>
     public double Dropout { get; set; } = 0.1;
 
-    /// <summary>How the fusion weights scale the features. Default: <see cref="SageReliabilityScaling.FrameCount"/>.</summary>
+    /// <summary>How the two modalities are fused before the Transformer. Default: <see cref="SageFusion.ReliabilityGuided"/> (the paper's).</summary>
+    public SageFusion Fusion { get; set; } = SageFusion.ReliabilityGuided;
+
+    /// <summary>How softmax-over-time fusion weights (<see cref="SageFusion.ReliabilityGuided"/>, <see cref="SageFusion.ModalityReliability"/>) scale the features. Default: <see cref="SageReliabilityScaling.FrameCount"/>.</summary>
     public SageReliabilityScaling ReliabilityScaling { get; set; } = SageReliabilityScaling.FrameCount;
 
     /// <summary>Passes over the training data. Default: 20.</summary>

@@ -21,8 +21,9 @@ namespace Sage.MLNet;
 /// belong to this in-process object only: the model that <c>mlContext.Model.Load</c> or <see cref="SageModel.Load"/>
 /// gives back is ML.NET's stock OnnxTransformer without them, on which such a row fails inside ONNX Runtime
 /// or, for NaN, silently predicts NaN.</para>
-/// <para>Overlapping clips are averaged per frame. Reliability is α·N, a frame's fusion weight relative to
-/// its clip's average frame (N frames in the clip), averaged over the clips that cover it.</para>
+/// <para>Overlapping clips are averaged per frame. Reliability is a frame's fusion weight relative to its clip's
+/// average frame, averaged over the clips that cover it: α·N (N frames in the clip) for the default fusion;
+/// <see cref="SageFusion"/> says what it is for each variant, and which add VisualReliability and AudioReliability.</para>
 /// <para>This object holds an ONNX Runtime session: dispose the fitted transformer when done. As with any
 /// ML.NET model, a <c>PredictionEngine</c> disposes the model it was made from when it is itself disposed,
 /// unless it was created with <c>PredictionEngineOptions.OwnsTransformer = false</c>.</para>
@@ -41,14 +42,14 @@ public sealed class SageTransformer : ITransformer, IDisposable
     /// <summary>Gets whether the model can score one row at a time; true, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
 
-    /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability columns.</summary>
+    /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability column(s).</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _model.GetOutputSchema(inputSchema);
 
-    /// <summary>Returns a row mapper that adds the three output columns, for one-row-at-a-time scoring.</summary>
+    /// <summary>Returns a row mapper that adds the output columns, for one-row-at-a-time scoring.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _model.GetRowToRowMapper(inputSchema);
 
-    /// <summary>Scores every video row of <paramref name="input"/>, lazily, adding the three output columns.</summary>
+    /// <summary>Scores every video row of <paramref name="input"/>, lazily, adding the output columns.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
     /// <exception cref="InvalidDataException">Thrown while reading the result, by a row whose features cannot be a video; the message names the row.</exception>
     public IDataView Transform(IDataView input) => _model.Transform(input);

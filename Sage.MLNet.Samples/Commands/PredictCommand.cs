@@ -9,8 +9,8 @@ using Sage.MLNet.Samples.Workflow;
 namespace Sage.MLNet.Samples.Commands;
 
 /// <summary>
-/// <c>predict --model FILE --video FILE --faces DIR</c>: predicts valence and arousal for every frame of one raw video and
-/// writes them in the ABAW submission format, with a plot of the prediction over time.
+/// <c>predict --model FILE --video FILE [--faces DIR] [--out CSV]</c>: predicts valence, arousal and reliability for every frame of
+/// one video and writes them as a per-frame CSV, with a plot of the prediction over time and a contact sheet of face crops.
 /// </summary>
 internal static class PredictCommand
 {
@@ -25,16 +25,16 @@ internal static class PredictCommand
         }.AcceptExistingOnly();
         var output = new Option<FileInfo>("--out")
         {
-            Description = "CSV to write (image_location,valence,arousal); a PNG plot goes beside it.",
+            Description = $"CSV to write ({FrameCsv.Header}, one line per frame); the plot (.png) and a contact sheet of crops (-faces.png) go beside it.",
             DefaultValueFactory = _ => new FileInfo("predictions.csv"),
         };
-        var command = new Command("predict", "Predict per-frame valence and arousal for one video into an ABAW submission CSV.") { model, video, faces, output };
+        var command = new Command("predict", "Predict valence, arousal and reliability for every frame of one video into a CSV, with a plot and a contact sheet of face crops.") { model, video, faces, output };
         command.SetAction(parse => CommandAction.Run(() =>
             Run(parse.GetValue(model)!, parse.GetValue(video)!, parse.GetValue(faces), parse.GetValue(output)!)));
         return command;
     }
 
-    /// <summary>Returns the video scored by the model in <paramref name="modelFile"/>, loaded afresh with its featurizers.</summary>
+    /// <summary>Returns the video scored by the model in <paramref name="modelFile"/>, loaded afresh with its featurizers, as the demo compares it.</summary>
     public static ScoredVideo Predict(FileInfo modelFile, FileInfo video, DirectoryInfo? faces)
     {
         var ml = new MLContext(seed: 1);
@@ -58,13 +58,22 @@ internal static class PredictCommand
     private static int Run(FileInfo modelFile, FileInfo video, DirectoryInfo? faces, FileInfo output)
     {
         var clock = Stopwatch.StartNew();
-        var scored = Predict(modelFile, video, faces);
+        using var predictor = new VideoPredictor(modelFile.FullName);
+        var videoName = faces?.Name ?? video.Name;
+        var prediction = ProgressDisplay.Run("Featurising and predicting", 1, step =>
+        {
+            var result = predictor.Predict(video.FullName, videoName, faces?.FullName);
+            step.Advance(1, videoName);
+            return result;
+        });
         output.Directory?.Create();
-        SubmissionCsv.Write(output.FullName, [scored]);
+        FrameCsv.Write(output.FullName, prediction.Frames);
         var plot = Path.ChangeExtension(output.FullName, ".png");
-        VideoTracePlot.Save(plot, scored.VideoId, [], [], scored.PredictedValence, scored.PredictedArousal, scored.Reliability, []);
-        Summary.Print($"Predicted {scored.PredictedValence.Length:N0} frames of '{scored.VideoId}'", null,
-            [("csv", output.FullName), ("plot", plot)], clock.Elapsed);
+        PredictionTimePlot.Save(plot, prediction);
+        var sheet = Path.ChangeExtension(output.FullName, null) + "-faces.png";
+        var crops = ContactSheet.Save(sheet, prediction);
+        Summary.Print($"Predicted {prediction.Frames.Count:N0} frames ({prediction.Seconds:0.##} s) of '{videoName}', a face in {prediction.FaceFrames:N0}", null,
+            [("csv", output.FullName), ("plot", plot), ("faces", $"{sheet} ({crops} crops)")], clock.Elapsed);
         return 0;
     }
 }

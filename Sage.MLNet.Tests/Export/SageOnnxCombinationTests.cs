@@ -112,7 +112,7 @@ public sealed class SageOnnxCombinationTests
             new Dictionary<string, OrtValue> { [Names.VisualFeatures] = visualValue, [Names.AudioFeatures] = audioValue },
             [Names.PredictedValence, Names.PredictedArousal, Names.Reliability]);
         var values = outputs.Select(output => output.GetTensorDataAsSpan<float>().ToArray()).ToArray();
-        return new SagePrediction(values[0], values[1], values[2]);
+        return new SagePrediction(values[0], values[1], values[2], values[2], values[2]);
     }
 
     private static float[] Mean(params float[][] series) =>

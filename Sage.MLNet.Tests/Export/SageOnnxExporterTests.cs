@@ -48,6 +48,41 @@ public sealed class SageOnnxExporterTests
     }
 
     [TestMethod]
+    [DataRow(SageFusion.ModalityReliability, SageReliabilityScaling.FrameCount)]
+    [DataRow(SageFusion.ModalityReliability, SageReliabilityScaling.Literal)]
+    [DataRow(SageFusion.Concatenation, SageReliabilityScaling.FrameCount)]
+    [DataRow(SageFusion.GatedMultimodalUnit, SageReliabilityScaling.FrameCount)]
+    public void Export_EachFusion_MatchesTorchSharpWithin1e5(SageFusion fusion, SageReliabilityScaling scaling)
+    {
+        using var network = CreateNetwork(scaling, fusion);
+        var predictor = new SageNetworkPredictor(network, torch.CPU);
+        var bytes = SageOnnxExporter.Export(network, Names);
+        using var session = new InferenceSession(bytes);
+        var model = ModelProto.Parser.ParseFrom(bytes);
+        var modalities = network.Config.HasModalityWeights;
+        Assert.AreEqual(modalities ? 5 : 3, model.Graph.Output.Count, "outputs");
+
+        foreach (var frames in new[] { 1, 299, 301, 1234 })
+        {
+            var (visual, audio) = RandomVideo(frames, seed: frames);
+            var expected = predictor.Predict(visual, audio, frames);
+            var actual = RunOnnx(session, visual, audio, frames, modalities);
+            AssertClose(expected.Valence, actual.Valence, $"valence, T={frames}");
+            AssertClose(expected.Arousal, actual.Arousal, $"arousal, T={frames}");
+            AssertClose(expected.Reliability, actual.Reliability, $"reliability, T={frames}");
+            if (modalities)
+            {
+                AssertClose(expected.VisualReliability, actual.VisualReliability, $"visual reliability, T={frames}");
+                AssertClose(expected.AudioReliability, actual.AudioReliability, $"audio reliability, T={frames}");
+            }
+            else
+            {
+                Assert.IsTrue(actual.Reliability.All(r => r == 1f), $"concatenation weighs every frame 1, T={frames}");
+            }
+        }
+    }
+
+    [TestMethod]
     [DataRow(SageReliabilityScaling.FrameCount)]
     [DataRow(SageReliabilityScaling.Literal)]
     public void Export_SingleClipVideo_ReliabilityAveragesOne(SageReliabilityScaling scaling)
@@ -127,10 +162,10 @@ public sealed class SageOnnxExporterTests
         }
     }
 
-    private static SageNetwork CreateNetwork(SageReliabilityScaling scaling)
+    private static SageNetwork CreateNetwork(SageReliabilityScaling scaling, SageFusion fusion = SageFusion.ReliabilityGuided)
     {
         torch.manual_seed(20240611);
-        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize, scaling));
+        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize, scaling, fusion));
         network.eval();
         return network;
     }
@@ -142,7 +177,7 @@ public sealed class SageOnnxExporterTests
         return (Features(VisualSize), Features(AudioSize));
     }
 
-    private static SagePrediction RunOnnx(InferenceSession session, float[] visual, float[] audio, int frames)
+    private static SagePrediction RunOnnx(InferenceSession session, float[] visual, float[] audio, int frames, bool modalities = false)
     {
         using var visualValue = OrtValue.CreateTensorValueFromMemory(visual, [1, frames, VisualSize]);
         using var audioValue = OrtValue.CreateTensorValueFromMemory(audio, [1, frames, AudioSize]);
@@ -150,13 +185,17 @@ public sealed class SageOnnxExporterTests
         using var outputs = session.Run(
             runOptions,
             new Dictionary<string, OrtValue> { [Names.VisualFeatures] = visualValue, [Names.AudioFeatures] = audioValue },
-            [Names.PredictedValence, Names.PredictedArousal, Names.Reliability]);
+            modalities
+                ? [Names.PredictedValence, Names.PredictedArousal, Names.Reliability, Names.VisualReliability, Names.AudioReliability]
+                : [Names.PredictedValence, Names.PredictedArousal, Names.Reliability]);
         foreach (var output in outputs)
         {
             CollectionAssert.AreEqual(new long[] { 1, frames }, output.GetTensorTypeAndShape().Shape);
         }
         var values = outputs.Select(output => output.GetTensorDataAsSpan<float>().ToArray()).ToArray();
-        return new SagePrediction(values[0], values[1], values[2]);
+        return modalities
+            ? new SagePrediction(values[0], values[1], values[2], values[3], values[4])
+            : new SagePrediction(values[0], values[1], values[2], values[2], values[2]);
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)

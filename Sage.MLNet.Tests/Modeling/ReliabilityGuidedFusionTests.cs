@@ -24,25 +24,29 @@ public sealed class ReliabilityGuidedFusionTests
     ];
 
     [TestMethod]
-    public void Forward_KnownWeights_AlphaIsSoftmaxOfScoresOverRealFrames()
+    public void Forward_KnownWeights_BothModalityWeightsAreSoftmaxOfScoresTimesFrames()
     {
         using var scope = NewDisposeScope();
         using var fusion = CreateFusion(SageReliabilityScaling.Literal);
 
-        var (_, alpha) = fusion.call(Input(), Mask());
+        var (_, weights) = fusion.call(Input(), Mask());
 
-        var actual = alpha.data<float>().ToArray();
+        CollectionAssert.AreEqual(new long[] { Batch, Time, 2 }, weights.shape);
+        var actual = weights.contiguous().data<float>().ToArray();
         var expected = ExpectedAlpha();
         for (var k = 0; k < expected.Length; k++)
         {
-            Assert.AreEqual(expected[k], actual[k], 1e-6, $"α at clip {k / Time}, frame {k % Time}");
+            // The one frame weight α·N (N = the clip's real frames) applies to both modalities.
+            var relative = expected[k] * s_realFrames[k / Time];
+            Assert.AreEqual(relative, actual[2 * k], 1e-5, $"visual weight at clip {k / Time}, frame {k % Time}");
+            Assert.AreEqual(relative, actual[2 * k + 1], 1e-5, $"audio weight at clip {k / Time}, frame {k % Time}");
         }
     }
 
     [TestMethod]
     [DataRow(SageReliabilityScaling.Literal)]
     [DataRow(SageReliabilityScaling.FrameCount)]
-    public void Forward_RandomWeightsAndClipsOfMixedLength_AlphaSumsToOneOverRealFrames(SageReliabilityScaling scaling)
+    public void Forward_RandomWeightsAndClipsOfMixedLength_WeightsAverageOneOverRealFrames(SageReliabilityScaling scaling)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
@@ -50,13 +54,13 @@ public sealed class ReliabilityGuidedFusionTests
         int[] realFrames = [300, 120, 1];
         var x = randn(realFrames.Length, 300, 8) * 3;
 
-        var (_, alpha) = fusion.call(x, MaskOf(realFrames, 300));
+        var (_, weights) = fusion.call(x, MaskOf(realFrames, 300));
 
-        var values = alpha.data<float>().ToArray();
+        var values = weights.select(-1, 0).contiguous().data<float>().ToArray();
         for (var b = 0; b < realFrames.Length; b++)
         {
-            var sum = values.AsSpan(b * 300, realFrames[b]).ToArray().Sum(v => (double)v);
-            Assert.AreEqual(1.0, sum, 1e-5, $"Σα over the {realFrames[b]} real frames of clip {b}");
+            var mean = values.AsSpan(b * 300, realFrames[b]).ToArray().Average(v => (double)v);
+            Assert.AreEqual(1.0, mean, 1e-5, $"mean α·N (Σα = 1) over the {realFrames[b]} real frames of clip {b}");
         }
     }
 
@@ -68,9 +72,9 @@ public sealed class ReliabilityGuidedFusionTests
         using var scope = NewDisposeScope();
         using var fusion = CreateFusion(scaling);
 
-        var (fused, alpha) = fusion.call(Input(), Mask());
+        var (fused, weights) = fusion.call(Input(), Mask());
 
-        var alphaValues = alpha.data<float>().ToArray();
+        var alphaValues = weights.select(-1, 0).contiguous().data<float>().ToArray();
         var fusedValues = fused.data<float>().ToArray();
         for (var t = s_realFrames[1]; t < Time; t++)
         {

@@ -13,7 +13,7 @@ public sealed class SageNetworkTests
     private const int WindowLength = 300;
 
     [TestMethod]
-    public void Forward_PaddedBatch_ReturnsPredictionPerFrameAndAlphaPerFrame()
+    public void Forward_PaddedBatch_ReturnsPredictionPerFrameAndWeightsPerFrameAndModality()
     {
         using var scope = NewDisposeScope();
         using var network = CreateNetwork();
@@ -22,7 +22,7 @@ public sealed class SageNetworkTests
         var (prediction, alpha) = network.call(visual, audio, mask);
 
         CollectionAssert.AreEqual(new long[] { 3, 300, 2 }, prediction.shape);
-        CollectionAssert.AreEqual(new long[] { 3, 300 }, alpha.shape);
+        CollectionAssert.AreEqual(new long[] { 3, 300, 2 }, alpha.shape);
         Assert.AreEqual(ScalarType.Float32, prediction.dtype);
     }
 
@@ -36,7 +36,7 @@ public sealed class SageNetworkTests
         var (prediction, alpha) = network.call(visual, audio, mask);
 
         CollectionAssert.AreEqual(new long[] { 2, 40, 2 }, prediction.shape);
-        CollectionAssert.AreEqual(new long[] { 2, 40 }, alpha.shape);
+        CollectionAssert.AreEqual(new long[] { 2, 40, 2 }, alpha.shape);
     }
 
     [TestMethod]
@@ -67,8 +67,9 @@ public sealed class SageNetworkTests
         var (prediction200, alpha200) = network.call(visual200, audio200, mask200);
 
         AssertClose(prediction200.narrow(1, 0, frames), prediction300.narrow(1, 0, frames), 1e-5, "prediction");
-        AssertClose(alpha200.narrow(1, 0, frames), alpha300.narrow(1, 0, frames), 1e-5, "alpha");
-        Assert.AreEqual(0f, alpha300.narrow(1, frames, 300 - frames).abs().max().item<float>(), "α on padding");
+        // Weights are α·N with N the real frames, so a clip padded further keeps them.
+        AssertClose(alpha200.narrow(1, 0, frames), alpha300.narrow(1, 0, frames), 1e-5, "weights");
+        Assert.AreEqual(0f, alpha300.narrow(1, frames, 300 - frames).abs().max().item<float>(), "weights on padding");
     }
 
     [TestMethod]
@@ -163,6 +164,50 @@ public sealed class SageNetworkTests
     }
 
     [TestMethod]
+    [DataRow(SageFusion.ReliabilityGuided, new[] { "_fusion._score.bias", "_fusion._score.weight" })]
+    [DataRow(SageFusion.ModalityReliability, new[] { "_fusion._audioScore.bias", "_fusion._audioScore.weight", "_fusion._visualScore.bias", "_fusion._visualScore.weight" })]
+    [DataRow(SageFusion.Concatenation, new string[0])]
+    [DataRow(SageFusion.GatedMultimodalUnit, new[]
+    {
+        "_fusion._audioProjection.bias", "_fusion._audioProjection.weight", "_fusion._gate.bias", "_fusion._gate.weight",
+        "_fusion._visualProjection.bias", "_fusion._visualProjection.weight",
+    })]
+    public void StateDict_EachFusion_OnlyTheFusionKeysDiffer(SageFusion fusion, string[] fusionKeys)
+    {
+        using var reference = CreateNetwork();
+        using var network = CreateNetwork(fusion);
+
+        var keys = network.state_dict().Keys.ToHashSet();
+
+        // The fusion keys of each variant are part of the checkpoint format, like the default's snapshot above.
+        CollectionAssert.AreEqual(fusionKeys, keys.Where(k => k.StartsWith("_fusion.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
+        CollectionAssert.AreEquivalent(
+            reference.state_dict().Keys.Where(k => !k.StartsWith("_fusion.", StringComparison.Ordinal)).ToArray(),
+            keys.Where(k => !k.StartsWith("_fusion.", StringComparison.Ordinal)).ToArray());
+    }
+
+    [TestMethod]
+    [DataRow(SageFusion.ModalityReliability)]
+    [DataRow(SageFusion.Concatenation)]
+    [DataRow(SageFusion.GatedMultimodalUnit)]
+    public void Forward_EachFusion_SameOutputsOnRealFramesWhateverThePadding(SageFusion fusion)
+    {
+        using var scope = NewDisposeScope();
+        using var network = CreateNetwork(fusion);
+        const int frames = 120;
+        var (visual300, audio300, mask300) = Batch([frames], time: 300, seed: 4);
+        var (visual200, audio200, mask200) = Batch([frames], time: 200, seed: 4);
+
+        var (prediction300, weights300) = network.call(visual300, audio300, mask300);
+        var (prediction200, weights200) = network.call(visual200, audio200, mask200);
+
+        AssertClose(prediction200.narrow(1, 0, frames), prediction300.narrow(1, 0, frames), 1e-5, "prediction");
+        AssertClose(weights200.narrow(1, 0, frames), weights300.narrow(1, 0, frames), 1e-5, "weights");
+        Assert.AreEqual(0f, weights300.narrow(1, frames, 300 - frames).abs().max().item<float>(), "weights on padding");
+        Assert.IsGreaterThan(0f, weights300.narrow(1, 0, frames).min().item<float>(), "every real frame has a positive weight");
+    }
+
+    [TestMethod]
     public void Dispose_Network_AlsoFreesTheNonPersistentPositionsTable()
     {
         var network = CreateNetwork();
@@ -176,10 +221,10 @@ public sealed class SageNetworkTests
         Assert.IsTrue(positions.IsInvalid, "the positions table");
     }
 
-    private static SageNetwork CreateNetwork()
+    private static SageNetwork CreateNetwork(SageFusion fusion = SageFusion.ReliabilityGuided)
     {
         manual_seed(20240611);
-        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize) with
+        var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize, fusion: fusion) with
         {
             TcnChannels = 4,
             TransformerLayers = 1,

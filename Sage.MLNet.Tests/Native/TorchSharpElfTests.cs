@@ -6,7 +6,7 @@ namespace Sage.MLNet.Tests.Native;
 public sealed class TorchSharpElfTests
 {
     // The library as TorchSharp ships it, in the NuGet cache: tests work on a copy and never touch it.
-    private static readonly string _shippedLibrary = Path.Combine(
+    internal static string ShippedLibrary { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
         "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
@@ -17,10 +17,10 @@ public sealed class TorchSharpElfTests
     [TestInitialize]
     public void CopyShippedLibrary()
     {
-        Assert.IsTrue(File.Exists(_shippedLibrary), $"TorchSharp's Linux library is not restored at {_shippedLibrary}.");
+        Assert.IsTrue(File.Exists(ShippedLibrary), $"TorchSharp's Linux library is not restored at {ShippedLibrary}.");
         _folder = Directory.CreateTempSubdirectory("sage-elf-").FullName;
         _library = Path.Combine(_folder, "libLibTorchSharp.so");
-        File.Copy(_shippedLibrary, _library);
+        File.Copy(ShippedLibrary, _library);
     }
 
     [TestCleanup]
@@ -58,7 +58,7 @@ public sealed class TorchSharpElfTests
     {
         TorchSharpElf.Patch(_library);
 
-        var shipped = File.ReadAllBytes(_shippedLibrary);
+        var shipped = File.ReadAllBytes(ShippedLibrary);
         var patched = File.ReadAllBytes(_library);
         Assert.HasCount(shipped.Length, patched);
         // One .gnu.version entry (482 -> 1) and one vna_flags (0 -> VER_FLG_WEAK): at most 4 bytes.

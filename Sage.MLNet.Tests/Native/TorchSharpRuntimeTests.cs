@@ -1,3 +1,5 @@
+using System.Runtime.Versioning;
+using Sage.MLNet.Build;
 using Sage.MLNet.Native;
 using TorchSharp;
 
@@ -9,7 +11,19 @@ public sealed class TorchSharpRuntimeTests
     private const string GlibcxxFailure =
         "/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by /app/libLibTorchSharp.so)";
 
-    // On Debian 12 this passes only because the build patched this project's output copy of libLibTorchSharp.so.
+    // The build-time patch (the fast path) ran on this project's output: without it, the test host would load
+    // the run-time copy from the per-user cache instead, and EnsureLoaded below would pass all the same.
+    [TestMethod]
+    public void BuildTargets_OutputCopy_LoadsWithoutGlibcxx332()
+    {
+        var output = Directory.GetFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories);
+
+        Assert.HasCount(1, output);
+        Assert.AreEqual(
+            TorchSharpElf.HostProvidesGlibcxx332(out _), TorchSharpElf.RequiresGlibcxx332(output[0]),
+            "the output copy is patched exactly where this host's libstdc++ lacks GLIBCXX_3.4.32");
+    }
+
     [TestMethod]
     public void EnsureLoaded_OutputCopy_TorchComputes()
     {
@@ -21,14 +35,25 @@ public sealed class TorchSharpRuntimeTests
     }
 
     [TestMethod]
+    [SupportedOSPlatform("linux")]
     public void Explain_GlibcxxFailure_GivesLoaderMessageAndFixes()
     {
         var message = TorchSharpRuntime.Explain(GlibcxxFailure, "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30");
 
         Assert.Contains("`GLIBCXX_3.4.32' not found", message);
         Assert.Contains("libstdc++.so.6.0.30", message);
+        Assert.Contains(TorchSharpNativeCache.DefaultRoot(), message);
+        Assert.Contains("XDG_CACHE_HOME", message);
         Assert.Contains("SageSkipTorchSharpNativePatch", message);
         Assert.Contains("Debian 13", message);
+    }
+
+    [TestMethod]
+    public void Explain_RuntimePatchFailed_GivesItsReason()
+    {
+        var message = TorchSharpRuntime.Explain(GlibcxxFailure, null, "Access to the path '/home/x/.cache/sage-mlnet' is denied.");
+
+        Assert.Contains("which failed: Access to the path '/home/x/.cache/sage-mlnet' is denied. Fix:", message);
     }
 
     [TestMethod]

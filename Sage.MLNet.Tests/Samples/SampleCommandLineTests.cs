@@ -12,6 +12,7 @@ public sealed class SampleCommandLineTests
     [DataRow("train", "--data", "--out", "--cache", "--face-encoder", "--audio-encoder", "--image-size", "--face-mean", "--face-std", "--epochs", "--patience", "--folds", "--selection", "target-wise|average", "--augment-faces")]
     [DataRow("evaluate", "--data", "--model", "--split", "--labels", "--out", "--cache")]
     [DataRow("predict", "--model", "--video", "--faces", "--out")]
+    [DataRow("serve", "--model", "--urls", "--max-upload-mb", "--jobs", "--queue", "--timeout", "--temp")]
     public void Help_EachCommand_ListsItsOptions(string command, params string[] options)
     {
         var run = SampleProgram.RunSucceeding(command, "--help");

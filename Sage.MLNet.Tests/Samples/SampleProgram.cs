@@ -7,19 +7,50 @@ namespace Sage.MLNet.Tests.Samples;
 internal static class SampleProgram
 {
     /// <summary>Returns the exit code and the standard output and error of <c>Sage.MLNet.Samples</c> run with <paramref name="arguments"/>.</summary>
-    public static ProgramRun Run(params string[] arguments)
+    public static ProgramRun Run(params string[] arguments) => Finish(Start(null, arguments));
+
+    /// <summary>Starts <c>Sage.MLNet.Samples</c> with <paramref name="arguments"/>, its environment changed by <paramref name="environment"/> (a null value removes a variable).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        StartProcess("dotnet", [ProgramPath(), .. arguments], environment);
+
+    /// <summary>Starts a bash script of the repository (e.g. <c>eng/cluster/featurize-slurm.sh</c>) with the program as <c>SAGE_PROGRAM</c>, its environment changed by <paramref name="environment"/>.</summary>
+    public static Process StartScript(string script, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ProgramPath());
+        var variables = new Dictionary<string, string?>(environment) { ["SAGE_PROGRAM"] = $"dotnet {ProgramPath()}" };
+        return StartProcess("bash", [Path.Combine(RepositoryRoot(), script), .. arguments], variables);
+    }
+
+    private static Process StartProcess(string program, string[] arguments, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return new ProgramRun(process.ExitCode, output.Result, error);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for a started run to end and returns what it gave; disposes the process.</summary>
+    public static ProgramRun Finish(Process process)
+    {
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return new ProgramRun(process.ExitCode, output.Result, error);
+        }
     }
 
     /// <summary>Returns the run after asserting it succeeded, showing its output when it did not.</summary>
@@ -54,12 +85,15 @@ internal static class SampleProgram
         Assert.IsGreaterThan(10_000, bytes.Length, $"{path} is only {bytes.Length} bytes");
     }
 
+    /// <summary>Returns the repository's root folder, four levels above this test assembly (Sage.MLNet.Tests/bin/&lt;config&gt;/&lt;tfm&gt;/).</summary>
+    public static string RepositoryRoot() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.FullName;
+
     private static string ProgramPath()
     {
         // The program builds beside this test assembly's configuration: Sage.MLNet.Samples/bin/<config>/<tfm>/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
-        var repository = testOutput.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(repository, "Sage.MLNet.Samples", "bin", testOutput.Parent.Name, testOutput.Name, "Sage.MLNet.Samples.dll");
+        var repository = RepositoryRoot();
+        var path = Path.Combine(repository, "Sage.MLNet.Samples", "bin", testOutput.Parent!.Name, testOutput.Name, "Sage.MLNet.Samples.dll");
         Assert.IsTrue(File.Exists(path), $"sample program not built at {path}");
         return path;
     }

@@ -197,22 +197,29 @@ public sealed class SampleWorkflowTests
     }
 
     [TestMethod]
-    public void Predict_OneVideo_WritesOneSubmissionRowPerFrame()
+    public void Predict_OneVideoWithCrops_WritesOneLinePerFrameWithPlotAndContactSheet()
     {
         var ml = new MLContext();
         var row = ml.Data.CreateEnumerable<VideoPaths>(ml.Data.LoadAffWild2(s_data, AffWild2Split.Validation), reuseRowObject: false).Single();
         var (faces, video) = (row.FaceFolder, row.VideoFile);
         var csv = Path.Combine(s_root, "predict", "predictions.csv");
-        SampleProgram.RunSucceeding("predict", "--model", Path.Combine(s_model, "sage.zip"), "--video", video, "--faces", faces, "--out", csv);
+        var run = SampleProgram.RunSucceeding("predict", "--model", Path.Combine(s_model, "sage.zip"), "--video", video, "--faces", faces, "--out", csv);
 
         var lines = File.ReadAllLines(csv);
-        Assert.AreEqual("image_location,valence,arousal", lines[0]);
+        Assert.AreEqual("frame,time,valence,arousal,reliability,face", lines[0]);
         Assert.HasCount(100 + 1, lines);
-        Assert.AreEqual($"{Path.GetFileName(faces)}/00001.jpg", lines[1].Split(',')[0]);
-        Assert.AreEqual($"{Path.GetFileName(faces)}/00100.jpg", lines[^1].Split(',')[0]);
-        var values = lines.Skip(1).SelectMany(line => line.Split(',').Skip(1)).Select(v => double.Parse(v, CultureInfo.InvariantCulture));
-        Assert.IsTrue(values.All(v => v is >= -1 and <= 1));
+        var rows = lines.Skip(1).Select(line => line.Split(',')).ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 100).Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray(), rows.Select(r => r[0]).ToArray());
+        // The synthetic videos run at 25 fps: frame t is shown at t / 25 s.
+        Assert.AreEqual(99 / 25.0, double.Parse(rows[^1][1], CultureInfo.InvariantCulture), 1e-9);
+        Assert.IsTrue(rows.SelectMany(r => r[2..4]).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).All(v => v is >= -1 and <= 1));
+        Assert.IsTrue(rows.Select(r => double.Parse(r[4], CultureInfo.InvariantCulture)).All(w => w > 0));
+        // The face column is 1 exactly where the folder has the frame's crop.
+        CollectionAssert.AreEqual(Enumerable.Range(1, 100).Select(n => File.Exists(Path.Combine(faces, $"{n:D5}.jpg")) ? "1" : "0").ToArray(),
+            rows.Select(r => r[5]).ToArray());
+        StringAssert.Contains(run.Output, "(8 crops)");
         SampleProgram.AssertPlot(Path.ChangeExtension(csv, ".png"));
+        SampleProgram.AssertPlot(Path.Combine(s_root, "predict", "predictions-faces.png"));
     }
 
     [TestMethod]

@@ -39,7 +39,7 @@ internal sealed class SageOnnxClipGraph
 
     /// <param name="visual">[T, Dv], the video's frames</param>
     /// <param name="audio">[T, Da]</param>
-    /// <returns>(valence, arousal) as [W·n, 2] and reliability α·n as [W·n, 1], for the n real frames of each clip</returns>
+    /// <returns>(valence, arousal) as [W·n, 2] and the reliability as [W·n, k] (see <see cref="Fusion"/>), for the n real frames of each clip</returns>
     public (string Prediction, string Reliability) Write(string visual, string audio)
     {
         using var scope = NewDisposeScope();
@@ -57,24 +57,88 @@ internal sealed class SageOnnxClipGraph
         h = LayerNorm(h, _network.FinalNorm, "final_norm");
         var hidden = _graph.Node("Relu", [Linear(h, _network.HeadHidden, "head_hidden")]);
         var prediction = _graph.Node("Tanh", [Linear(hidden, _network.HeadOutput, "head_output")]);  // eq. 5
-        return (prediction, _graph.Node("Reshape", [reliability, _graph.Int64s(-1, 1)]));
+        var columns = _network.Config.HasModalityWeights ? 3 : 1;
+        return (prediction, _graph.Node("Reshape", [reliability, _graph.Int64s(-1, columns)]));
     }
 
     /// <summary>
-    /// Reliability-Guided Fusion, eq. 6-11: α = softmax over the clip's n real frames of a per-frame logit.
-    /// From x as [W, n, D], gives Z as [W, n, D] and the reliability α·n as [W, n, 1].
+    /// The network's fusion variant, from X as [W, n, D] to Z as [W, n, D] and the reliability as [W, n, k]: k = 1 (the
+    /// frame's weight) or, for variants with a weight per modality, k = 3 (their mean, the visual and the audio weight).
     /// </summary>
-    private (string Fused, string Reliability) Fusion(string x)
+    private (string Fused, string Reliability) Fusion(string x) => _network.Fusion switch
     {
-        var score = _network.Fusion.Score;
-        var logits = _graph.Node("Add", [
-            _graph.Node("MatMul", [x, Weight(score.weight!.t(), "fusion.score.weight_t")]),
-            Weight(score.bias!, "fusion.score.bias")]);                                                   // eq. 7
+        ReliabilityGuidedFusion fusion => ReliabilityGuided(x, fusion),
+        ModalityReliabilityFusion fusion => ModalityReliability(x, fusion),
+        ConcatenationFusion => (x, _graph.Node("ConstantOfShape", [
+            _graph.Node("Concat", [_graph.Node("Slice", [_graph.Node("Shape", [x]), _graph.Int64s(0), _graph.Int64s(2)]), _graph.Int64s(1)], IntAttribute("axis", 0))],
+            FloatTensorAttribute("value", 1f))),
+        GatedMultimodalUnitFusion fusion => GatedMultimodalUnit(x, fusion),
+        var other => throw new NotSupportedException($"No ONNX export for fusion module {other.GetType().Name}"),
+    };
+
+    /// <summary>Reliability-Guided Fusion, eq. 6-11: α = softmax over the clip's n real frames of a per-frame logit; reliability α·n.</summary>
+    private (string Fused, string Reliability) ReliabilityGuided(string x, ReliabilityGuidedFusion fusion)
+    {
+        var logits = Score(x, fusion.Score, "fusion.score");                                                  // eq. 7
         var alpha = _graph.Node("Softmax", [logits], IntAttribute("axis", 1));                               // eq. 8
-        var frames = _graph.Node("Cast", [_plan.Length], IntAttribute("to", (int)Onnx.TensorProto.Types.DataType.Float));
-        var reliability = _graph.Node("Mul", [alpha, frames]);
+        var reliability = _graph.Node("Mul", [alpha, FrameCount()]);
         var weights = _network.Config.ReliabilityScaling == SageReliabilityScaling.FrameCount ? reliability : alpha;
         return (_graph.Node("Mul", [x, weights]), reliability);                                              // eq. 10
+    }
+
+    /// <summary>A softmax over the clip per modality, each logit from its own TCN's C channels; each half of X scaled by its own α.</summary>
+    private (string Fused, string Reliability) ModalityReliability(string x, ModalityReliabilityFusion fusion)
+    {
+        var (visual, audio) = Halves(x);
+        var logits = _graph.Node("Concat", [
+            Score(visual, fusion.VisualScore, "fusion.visual_score"),
+            Score(audio, fusion.AudioScore, "fusion.audio_score")], IntAttribute("axis", 2));                  // [W, n, 2]
+        var alpha = _graph.Node("Softmax", [logits], IntAttribute("axis", 1));
+        var relative = _graph.Node("Mul", [alpha, FrameCount()]);
+        var factors = _network.Config.ReliabilityScaling == SageReliabilityScaling.FrameCount ? relative : alpha;
+        var channels = _network.Config.TcnChannels;
+        var perModality = _graph.Node("Reshape", [x, _graph.Int64s(0, 0, 2, channels)]);                    // [W, n, 2, C]
+        var scaled = _graph.Node("Mul", [perModality, _graph.Node("Unsqueeze", [factors, _graph.Int64s(3)])]);
+        var fused = _graph.Node("Reshape", [scaled, _graph.Int64s(0, 0, 2 * channels)]);
+        return (fused, WithMean(relative));
+    }
+
+    /// <summary>The gated multimodal unit: Z = z ⊙ tanh(W_v·x_v) + (1 − z) ⊙ tanh(W_a·x_a), z = σ(W_z·x); weights 2·mean z and 2 − that.</summary>
+    private (string Fused, string Reliability) GatedMultimodalUnit(string x, GatedMultimodalUnitFusion fusion)
+    {
+        var (visual, audio) = Halves(x);
+        var hv = _graph.Node("Tanh", [Score(visual, fusion.VisualProjection, "fusion.visual_projection")]);
+        var ha = _graph.Node("Tanh", [Score(audio, fusion.AudioProjection, "fusion.audio_projection")]);
+        var z = _graph.Node("Sigmoid", [Score(x, fusion.Gate, "fusion.gate")]);
+        var fused = _graph.Node("Add", [ha, _graph.Node("Mul", [z, _graph.Node("Sub", [hv, ha])])]);
+        var two = _graph.FloatScalar("two", 2f);
+        var visualWeight = _graph.Node("Mul", [_graph.Node("ReduceMean", [z], IntsAttribute("axes", [2]), IntAttribute("keepdims", 1)), two]);
+        var audioWeight = _graph.Node("Sub", [two, visualWeight]);
+        return (fused, WithMean(_graph.Node("Concat", [visualWeight, audioWeight], IntAttribute("axis", 2))));
+    }
+
+    /// <summary>x·Wᵀ + b on [W, n, in] for a Linear of the fusion.</summary>
+    private string Score(string x, Linear linear, string name) =>
+        _graph.Node("Add", [
+            _graph.Node("MatMul", [x, Weight(linear.weight!.t(), $"{name}.weight_t")]),
+            Weight(linear.bias!, $"{name}.bias")]);
+
+    /// <summary>The visual and audio TCN outputs, the two halves of X as [W, n, C] each.</summary>
+    private (string Visual, string Audio) Halves(string x)
+    {
+        var halves = _graph.Nodes("Split", [x, _graph.Int64s(_network.Config.TcnChannels, _network.Config.TcnChannels)], 2, IntAttribute("axis", 2));
+        return (halves[0], halves[1]);
+    }
+
+    /// <summary>n as a float scalar, the N of α·N.</summary>
+    private string FrameCount() => _graph.Node("Cast", [_plan.Length], IntAttribute("to", (int)Onnx.TensorProto.Types.DataType.Float));
+
+    /// <summary>From (visual, audio) weights as [W, n, 2], [W, n, 3]: their mean (as the predictor computes it), visual, audio.</summary>
+    private string WithMean(string weights)
+    {
+        var halves = _graph.Nodes("Split", [weights, _graph.Int64s(1, 1)], 2, IntAttribute("axis", 2));
+        var mean = _graph.Node("Div", [_graph.Node("Add", [halves[0], halves[1]]), _graph.FloatScalar("two", 2f)]);
+        return _graph.Node("Concat", [mean, weights], IntAttribute("axis", 2));
     }
 
     /// <summary>Pre-norm encoder layer on [W·n, D]: x + Attention(LN(x)), then x + FeedForward(LN(x)).</summary>

@@ -25,9 +25,6 @@ internal static class SageOnnxExporter
     private const string AudioFrameDim = "Ta";
     private const string ConfigMetadataKey = "sage.config";
 
-    /// <summary>Per frame: valence, arousal, reliability, and 1 to count the clips that cover the frame.</summary>
-    private const long MergedColumns = 4;
-
     private const string MembersMetadataKey = "sage.members";
 
     /// <summary>Returns the serialised ModelProto of one network.</summary>
@@ -67,12 +64,13 @@ internal static class SageOnnxExporter
         var (prediction, reliability) = outputs is [var (only, single)] && only.ValenceWeight == 1 && only.ArousalWeight == 1
             ? single
             : Combine(graph, outputs);
-        MergeClips(graph, plan, prediction, reliability, names);
-        foreach (var output in new[] { names.PredictedValence, names.PredictedArousal, names.Reliability })
+        var outputNames = names.Outputs(config);
+        MergeClips(graph, plan, prediction, reliability, outputNames);
+        foreach (var output in outputNames)
         {
             graph.AddFloatOutput(output, Dim(1), Dim(FrameDim));
         }
-        graph.Graph.DocString = "SAGE: per-frame valence, arousal and fusion reliability of one video, from its visual and audio features.";
+        graph.Graph.DocString = $"SAGE ({config.Fusion} fusion): per-frame valence, arousal and fusion reliability of one video, from its visual and audio features.";
         var model = CreateModel(graph.Graph, config);
         model.MetadataProps.Add(new StringStringEntryProto
         {
@@ -84,7 +82,7 @@ internal static class SageOnnxExporter
 
     /// <summary>
     /// Weights each member's [W·n, 2] prediction by its [2] (valence, arousal) weights and sums them; averages the
-    /// members' [W·n, 1] reliabilities. A weight of 1 and of 0 are exact, so a one-hot selection reproduces the chosen network.
+    /// members' [W·n, k] reliabilities. A weight of 1 and of 0 are exact, so a one-hot selection reproduces the chosen network.
     /// </summary>
     private static (string Prediction, string Reliability) Combine(
         OnnxGraphBuilder graph, IReadOnlyList<(SageOnnxMember Member, (string Prediction, string Reliability) Output)> outputs)
@@ -117,28 +115,32 @@ internal static class SageOnnxExporter
 
     /// <summary>
     /// Sums each frame's contributions over the clips that cover it and divides by their number. The
-    /// prediction ([W·n, 2]) and reliability ([W·n, 1]) cover the n real frames of each clip only.
+    /// prediction ([W·n, 2]) and reliability ([W·n, k], k = outputs − 2) cover the n real frames of each clip only.
     /// </summary>
-    private static void MergeClips(OnnxGraphBuilder graph, SageOnnxClipPlan plan, string prediction, string reliability, SageOnnxNames names)
+    private static void MergeClips(OnnxGraphBuilder graph, SageOnnxClipPlan plan, string prediction, string reliability, string[] outputs)
     {
-        var ones = graph.Node("ConstantOfShape", [graph.Node("Shape", [reliability])], FloatTensorAttribute("value", 1f));
-        var updates = graph.Node("Concat", [prediction, reliability, ones], IntAttribute("axis", 1));       // [W·n, 4]
+        // Per frame: the outputs' values, and 1 to count the clips that cover the frame.
+        long mergedColumns = outputs.Length + 1;
+        var count = graph.Node("ConstantOfShape", [
+            graph.Node("Concat", [graph.Node("Slice", [graph.Node("Shape", [reliability]), graph.Int64s(0), graph.Int64s(1)]), graph.Int64s(1)], IntAttribute("axis", 0))],
+            FloatTensorAttribute("value", 1f));
+        var updates = graph.Node("Concat", [prediction, reliability, count], IntAttribute("axis", 1));      // [W·n, outputs + 1]
         // ScatterElements takes one index per updated element. ScatterND is avoided on purpose: ONNX Runtime
         // applies its updates in parallel, which races on the frames that several clips cover.
         var realFrames = graph.Node("Slice", [plan.FrameIndex, graph.Int64s(0), graph.Node("Unsqueeze", [plan.Length, graph.Int64s(0)]), graph.Int64s(1)]);
         var rows = graph.Node("Reshape", [realFrames, graph.Int64s(-1, 1)]);
-        var targets = graph.Node("Expand", [rows, graph.Int64s(1, MergedColumns)]);
-        var sumShape = graph.Node("Concat", [graph.Node("Unsqueeze", [plan.Frames, graph.Int64s(0)]), graph.Int64s(MergedColumns)], IntAttribute("axis", 0));
+        var targets = graph.Node("Expand", [rows, graph.Int64s(1, mergedColumns)]);
+        var sumShape = graph.Node("Concat", [graph.Node("Unsqueeze", [plan.Frames, graph.Int64s(0)]), graph.Int64s(mergedColumns)], IntAttribute("axis", 0));
         var zeros = graph.Node("ConstantOfShape", [sumShape], FloatTensorAttribute("value", 0f));
         var sums = graph.Node(
-            "ScatterElements", [zeros, targets, updates], IntAttribute("axis", 0), StringAttribute("reduction", "add"));  // [T, 4]
-        var totals = graph.Nodes("Split", [sums, graph.Int64s(MergedColumns - 1, 1)], 2, IntAttribute("axis", 1));
-        var means = graph.Node("Div", [totals[0], totals[1]]);                                      // [T, 3]
-        // [3, T] split on the first axis gives the three [1, T] outputs that ML.NET reads as variable-length vectors.
+            "ScatterElements", [zeros, targets, updates], IntAttribute("axis", 0), StringAttribute("reduction", "add"));  // [T, outputs + 1]
+        var totals = graph.Nodes("Split", [sums, graph.Int64s(outputs.Length, 1)], 2, IntAttribute("axis", 1));
+        var means = graph.Node("Div", [totals[0], totals[1]]);                                      // [T, outputs]
+        // [outputs, T] split on the first axis gives the [1, T] outputs that ML.NET reads as variable-length vectors.
         graph.NamedNode(
             "Split",
-            [graph.Node("Transpose", [means], IntsAttribute("perm", [1, 0])), graph.Int64s(1, 1, 1)],
-            [names.PredictedValence, names.PredictedArousal, names.Reliability],
+            [graph.Node("Transpose", [means], IntsAttribute("perm", [1, 0])), graph.Int64s([.. outputs.Select(_ => 1L)])],
+            outputs,
             IntAttribute("axis", 0));
     }
 

@@ -30,7 +30,7 @@ internal sealed class SageServedModel : IDisposable
     /// <param name="network">The network, on the CPU, in evaluation mode.</param>
     /// <param name="input">Data with the input columns; only its schema is read.</param>
     public static SageServedModel FromNetwork(TransformsCatalog catalog, SageOptions options, SageNetwork network, IDataView input) =>
-        Serve(catalog, options, SageOnnxExporter.Export(network, Names(options)), input);
+        Serve(catalog, options, network.Config, SageOnnxExporter.Export(network, Names(options)), input);
 
     /// <summary>
     /// Serves the weighted combination of networks rebuilt from <paramref name="checkpoints"/>: member i's valence counts
@@ -54,7 +54,7 @@ internal sealed class SageServedModel : IDisposable
                 checkpoints[i].LoadInto(network);
                 network.eval();
             }
-            return Serve(catalog, options, SageOnnxExporter.Export(members, Names(options)), input);
+            return Serve(catalog, options, checkpoints[0].Config, SageOnnxExporter.Export(members, Names(options)), input);
         }
         finally
         {
@@ -71,7 +71,9 @@ internal sealed class SageServedModel : IDisposable
         options.AudioFeaturesColumnName,
         options.PredictedValenceColumnName,
         options.PredictedArousalColumnName,
-        options.ReliabilityColumnName);
+        options.ReliabilityColumnName,
+        options.VisualReliabilityColumnName,
+        options.AudioReliabilityColumnName);
 
     /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability columns.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -103,12 +105,12 @@ internal sealed class SageServedModel : IDisposable
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _onnx.Dispose();
 
-    private static SageServedModel Serve(TransformsCatalog catalog, SageOptions options, byte[] graph, IDataView input)
+    private static SageServedModel Serve(TransformsCatalog catalog, SageOptions options, SageNetworkConfig config, byte[] graph, IDataView input)
     {
         var names = Names(options);
         using var graphStream = new MemoryStream(graph, writable: false);
         var onnx = catalog.ApplyOnnxModel(
-                [names.PredictedValence, names.PredictedArousal, names.Reliability],
+                names.Outputs(config),
                 [names.VisualFeatures, names.AudioFeatures],
                 graphStream, options.GpuDeviceId, options.FallbackToCpu)
             .Fit(input);     // a trivial estimator: Fit reads only the schema

@@ -5,19 +5,19 @@ using static TorchSharp.torch;
 namespace Sage.MLNet.Modeling;
 
 /// <summary>
-/// The SAGE network (paper fig. 2-3): a TCN per modality, concatenation, Reliability-Guided Fusion,
-/// sinusoidal positions, a pre-norm Transformer encoder and a frame-wise MLP head to (valence, arousal).
+/// The SAGE network (paper fig. 2-3): a TCN per modality, concatenation, a fusion (Reliability-Guided Fusion
+/// by default, or another <see cref="SageFusion"/> variant), sinusoidal positions, a pre-norm Transformer encoder and a frame-wise MLP head to (valence, arousal).
 /// </summary>
 /// <remarks>
 /// Submodule names are the keys of the saved state dictionary: keep them stable.
 /// </remarks>
-internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Prediction, Tensor Alpha)>
+internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Prediction, Tensor Weights)>
 {
     private const string PositionsBuffer = "positions";
 
     private readonly TemporalConvNet _visualTcn;
     private readonly TemporalConvNet _audioTcn;
-    private readonly ReliabilityGuidedFusion _fusion;
+    private readonly FusionModule _fusion;
     private readonly ModuleList<TransformerLayer> _transformer;
     private readonly LayerNorm _finalNorm;
     private readonly Linear _headHidden;
@@ -29,7 +29,7 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
         Config = config;
         _visualTcn = new TemporalConvNet(config.VisualFeatureSize, config.TcnChannels, config.TcnLevels, config.TcnKernelSize, config.Dropout);
         _audioTcn = new TemporalConvNet(config.AudioFeatureSize, config.TcnChannels, config.TcnLevels, config.TcnKernelSize, config.Dropout);
-        _fusion = new ReliabilityGuidedFusion(config.FusedSize, config.ReliabilityScaling);
+        _fusion = FusionModule.Create(config);
         _transformer = nn.ModuleList<TransformerLayer>();
         for (var i = 0; i < config.TransformerLayers; i++)
         {
@@ -50,7 +50,7 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
 
     public TemporalConvNet AudioTcn => _audioTcn;
 
-    public ReliabilityGuidedFusion Fusion => _fusion;
+    public FusionModule Fusion => _fusion;
 
     public IList<TransformerLayer> Transformer => _transformer;
 
@@ -63,13 +63,13 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
     /// <param name="visual">[batch, time, Dv]</param>
     /// <param name="audio">[batch, time, Da]</param>
     /// <param name="mask">[batch, time], 1 where a frame exists and 0 on padding; time ≤ WindowLength</param>
-    /// <returns>(valence, arousal) in [-1, 1] as [batch, time, 2], and α as [batch, time]</returns>
-    public override (Tensor Prediction, Tensor Alpha) forward(Tensor visual, Tensor audio, Tensor mask)
+    /// <returns>(valence, arousal) in [-1, 1] as [batch, time, 2], and the fusion's (visual, audio) weights as [batch, time, 2]</returns>
+    public override (Tensor Prediction, Tensor Weights) forward(Tensor visual, Tensor audio, Tensor mask)
     {
         using var scope = NewDisposeScope();
         var time = visual.shape[1];
         var x = cat([_visualTcn.call(visual, mask), _audioTcn.call(audio, mask)], -1);   // eq. 3: [batch, time, D]
-        var (z, alpha) = _fusion.call(x, mask);                                         // eq. 4, 10
+        var (z, weights) = _fusion.call(x, mask);                                       // eq. 4, 10
         var h = z.add(get_buffer(PositionsBuffer)!.narrow(0, 0, time), Scalars.One);
         var keyBias = zeros_like(mask).masked_fill(mask.eq(Scalars.Zero), Scalars.NegativeInfinity).view(mask.shape[0], 1, 1, time);
         foreach (var layer in _transformer)
@@ -78,7 +78,7 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
         }
         h = _finalNorm.call(h);
         var prediction = _headOutput.call(_dropout.call(nn.functional.relu(_headHidden.call(h)))).tanh();  // eq. 5
-        return (prediction.MoveToOuterDisposeScope(), alpha.MoveToOuterDisposeScope());
+        return (prediction.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }
 
     protected override void Dispose(bool disposing)

@@ -18,6 +18,10 @@ internal sealed record SageNetworkConfig
     public required int WindowLength { get; init; }
     public required int WindowStride { get; init; }
 
+    /// <summary>The fusion variant; checkpoints written before variants existed hold none and are the default.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<SageFusion>))]
+    public SageFusion Fusion { get; init; } = SageFusion.ReliabilityGuided;
+
     [JsonConverter(typeof(JsonStringEnumConverter<SageReliabilityScaling>))]
     public required SageReliabilityScaling ReliabilityScaling { get; init; }
 
@@ -44,5 +48,10 @@ internal sealed record SageNetworkConfig
         WindowLength = options.WindowLength,
         WindowStride = options.WindowStride,
         ReliabilityScaling = options.ReliabilityScaling,
+        Fusion = options.Fusion,
     };
+
+    /// <summary>Whether the network gives a weight per modality (the VisualReliability and AudioReliability outputs).</summary>
+    [JsonIgnore]
+    public bool HasModalityWeights => Fusion is SageFusion.ModalityReliability or SageFusion.GatedMultimodalUnit;
 }

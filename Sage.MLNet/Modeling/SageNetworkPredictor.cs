@@ -10,8 +10,9 @@ namespace Sage.MLNet.Modeling;
 /// This is the reference the exported ONNX graph must reproduce.
 /// </summary>
 /// <remarks>
-/// The reliability of a frame is α·N, its fusion weight relative to its clip's average frame (N frames
-/// in the clip), averaged over the clips that cover it: 1 is an average frame, 2 twice as trusted.
+/// The reliability of a frame is the mean of its two modalities' fusion weights, each relative to the clip's
+/// average frame (α·N for Reliability-Guided Fusion, N frames in the clip), averaged over the clips that cover it:
+/// 1 is an average frame, 2 twice as trusted.
 /// </remarks>
 internal sealed class SageNetworkPredictor
 {
@@ -34,7 +35,8 @@ internal sealed class SageNetworkPredictor
         var config = _network.Config;
         int length = config.WindowLength, dv = config.VisualFeatureSize, da = config.AudioFeatureSize;
         var starts = ClipPlan.Starts(frames, length, config.WindowStride);
-        var sums = new float[frames * 3];        // valence, arousal, reliability per frame
+        const int Columns = 4;                   // valence, arousal, visual and audio weight per frame
+        var sums = new float[frames * Columns];
         var counts = new int[frames];
         _network.eval();
         using var noGrad = no_grad();
@@ -53,13 +55,12 @@ internal sealed class SageNetworkPredictor
                 maskBatch.AsSpan(b * length, valid).Fill(1f);
             }
             using var scope = NewDisposeScope();
-            var (prediction, alpha) = _network.call(
+            var (prediction, weights) = _network.call(
                 tensor(visualBatch, [batch, length, dv], device: _device),
                 tensor(audioBatch, [batch, length, da], device: _device),
                 tensor(maskBatch, [batch, length], device: _device));
-            var clipFrames = tensor(maskBatch, [batch, length], device: _device).sum(-1, keepdim: true);
             var predictions = prediction.cpu().data<float>().ToArray();
-            var reliabilities = (alpha * clipFrames).cpu().data<float>().ToArray();
+            var modalities = weights.cpu().contiguous().data<float>().ToArray();
             for (var b = 0; b < batch; b++)
             {
                 var start = starts[first + b];
@@ -68,9 +69,10 @@ internal sealed class SageNetworkPredictor
                 {
                     var t = start + j;
                     var k = b * length + j;
-                    sums[3 * t] += predictions[2 * k];
-                    sums[3 * t + 1] += predictions[2 * k + 1];
-                    sums[3 * t + 2] += reliabilities[k];
+                    sums[Columns * t] += predictions[2 * k];
+                    sums[Columns * t + 1] += predictions[2 * k + 1];
+                    sums[Columns * t + 2] += modalities[2 * k];
+                    sums[Columns * t + 3] += modalities[2 * k + 1];
                     counts[t]++;
                 }
             }
@@ -78,12 +80,16 @@ internal sealed class SageNetworkPredictor
         var valence = new float[frames];
         var arousal = new float[frames];
         var reliability = new float[frames];
+        var visualReliability = new float[frames];
+        var audioReliability = new float[frames];
         for (var t = 0; t < frames; t++)
         {
-            valence[t] = sums[3 * t] / counts[t];
-            arousal[t] = sums[3 * t + 1] / counts[t];
-            reliability[t] = sums[3 * t + 2] / counts[t];
+            valence[t] = sums[Columns * t] / counts[t];
+            arousal[t] = sums[Columns * t + 1] / counts[t];
+            visualReliability[t] = sums[Columns * t + 2] / counts[t];
+            audioReliability[t] = sums[Columns * t + 3] / counts[t];
+            reliability[t] = (visualReliability[t] + audioReliability[t]) / 2;
         }
-        return new SagePrediction(valence, arousal, reliability);
+        return new SagePrediction(valence, arousal, reliability, visualReliability, audioReliability);
     }
 }

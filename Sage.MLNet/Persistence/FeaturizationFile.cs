@@ -12,9 +12,11 @@ namespace Sage.MLNet.Persistence;
 /// JSON, camelCase, written indented. Fields: <c>formatVersion</c> (this file's layout), <c>featurizerVersion</c>
 /// (<see cref="FeaturizerSettings.FeaturizerVersion"/>: the library's own featurisation code), then <c>faces</c> and
 /// <c>audio</c>, each null when the model was trained without that featurizer (see <see cref="FaceFeaturizerRecord"/> and
-/// <see cref="AudioFeaturizerRecord"/>). ML.NET's loader reads only the entries it wrote, so this one is invisible to it.
+/// <see cref="AudioFeaturizerRecord"/>), and <c>extraction</c>, null unless the model reads raw video through face extraction
+/// (<see cref="FaceExtractionRecord"/>; files without the field read as null). ML.NET's loader reads only the entries it wrote, so this one is invisible to it.
 /// </remarks>
-internal sealed record FeaturizationFile(int FormatVersion, int FeaturizerVersion, FaceFeaturizerRecord? Faces, AudioFeaturizerRecord? Audio)
+internal sealed record FeaturizationFile(int FormatVersion, int FeaturizerVersion, FaceFeaturizerRecord? Faces, AudioFeaturizerRecord? Audio,
+    FaceExtractionRecord? Extraction = null)
 {
     public const int CurrentFormatVersion = 1;
     public const string EntryName = "Sage/featurization.json";

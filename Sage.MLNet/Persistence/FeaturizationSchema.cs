@@ -7,8 +7,12 @@ namespace Sage.MLNet.Persistence;
 internal static class FeaturizationSchema
 {
     /// <summary>Returns <paramref name="schema"/> with the featurizers' output columns added where they are missing, so raw or featurised schemas both save as the model's input.</summary>
-    public static DataViewSchema WithFeatures(DataViewSchema schema, SageFaceFeaturizerTransformer? faces, SageAudioFeaturizerTransformer? audio)
+    public static DataViewSchema WithFeatures(DataViewSchema schema, SageFaceExtractionTransformer? extraction, SageFaceFeaturizerTransformer? faces, SageAudioFeaturizerTransformer? audio)
     {
+        if (extraction is not null && schema.GetColumnOrNull(extraction.Options.FaceFolderColumnName) is null)
+        {
+            schema = extraction.GetOutputSchema(schema);
+        }
         if (faces is not null && schema.GetColumnOrNull(faces.Options.OutputColumnName) is null)
         {
             schema = faces.GetOutputSchema(schema);
@@ -25,6 +29,12 @@ internal static class FeaturizationSchema
     {
         var produced = new HashSet<string>();
         var needed = new List<(string Name, DataViewType Type)>();
+        if (file.Extraction is { } extraction)
+        {
+            // The crops, T, FaceFound and frame times come from the video: a raw row needs only the video file.
+            produced.UnionWith([extraction.FaceFolderColumnName, extraction.FrameCountColumnName, extraction.FaceFoundColumnName, extraction.FrameTimeColumnName]);
+            needed.Add((extraction.VideoFileColumnName, TextDataViewType.Instance));
+        }
         if (file.Faces is { } faces)
         {
             produced.UnionWith([faces.OutputColumnName, faces.FaceFoundColumnName]);
@@ -44,7 +54,7 @@ internal static class FeaturizationSchema
             builder.AddColumn(column.Name, column.Type, column.Annotations);
             names.Add(column.Name);
         }
-        foreach (var (name, type) in needed.Where(c => names.Add(c.Name)))
+        foreach (var (name, type) in needed.Where(c => !produced.Contains(c.Name) && names.Add(c.Name)))
         {
             builder.AddColumn(name, type);
         }

@@ -22,6 +22,7 @@ internal static class SageOptionsCheck
         Positive(o.FeedForwardSize, nameof(o.FeedForwardSize));
         Positive(o.HeadHiddenSize, nameof(o.HeadHiddenSize));
         Require(o.Dropout is >= 0 and < 1, o.Dropout, nameof(o.Dropout), "must be in [0, 1)");
+        Defined(o.Fusion, nameof(o.Fusion));
         Defined(o.ReliabilityScaling, nameof(o.ReliabilityScaling));
         Positive(o.MaxEpochs, nameof(o.MaxEpochs));
         Positive(o.BatchSize, nameof(o.BatchSize));
@@ -42,6 +43,8 @@ internal static class SageOptionsCheck
             (o.PredictedValenceColumnName, nameof(o.PredictedValenceColumnName)),
             (o.PredictedArousalColumnName, nameof(o.PredictedArousalColumnName)),
             (o.ReliabilityColumnName, nameof(o.ReliabilityColumnName)),
+            (o.VisualReliabilityColumnName, nameof(o.VisualReliabilityColumnName)),
+            (o.AudioReliabilityColumnName, nameof(o.AudioReliabilityColumnName)),
         ];
         foreach (var (value, name) in columns)
         {
@@ -53,7 +56,7 @@ internal static class SageOptionsCheck
         for (var i = 1; i < outputs.Length; i++)
         {
             var earlier = outputs[..i].FirstOrDefault(c => c.Value == outputs[i].Value).Name;
-            Require(earlier is null, outputs[i].Value, outputs[i].Name, $"must differ from {earlier}; the three output columns need three names");
+            Require(earlier is null, outputs[i].Value, outputs[i].Name, $"must differ from {earlier}; every output column needs its own name");
         }
     }
 }

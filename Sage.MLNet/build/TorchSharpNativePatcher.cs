@@ -1,7 +1,7 @@
 // Lets TorchSharp's libLibTorchSharp.so load where libstdc++ predates gcc 13 (Debian 12, Ubuntu 22.04).
-// This file is compiled twice: by MSBuild's RoslynCodeTaskFactory from Sage.MLNet.targets, which
-// references Microsoft.Build.* and defines no preprocessor symbols, and by Sage.MLNet.Tests (net10.0,
-// so NET is defined), which calls TorchSharpElf directly and has no MSBuild task assemblies.
+// One implementation, compiled twice: by MSBuild's RoslynCodeTaskFactory from Sage.MLNet.targets (the build-time
+// patch of output copies; references Microsoft.Build.*, defines no preprocessor symbols) and into Sage.MLNet
+// itself (net10.0, so NET is defined), where Native/TorchSharpNativeCache.cs patches a per-user copy at run time.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -24,7 +24,7 @@ namespace Sage.MLNet.Build
     /// VER_NDX_GLOBAL and VER_FLG_WEAK on the GLIBCXX_3.4.32 <c>Elf64_Vernaux</c> in <c>.gnu.version_r</c>
     /// makes glibc's loader accept a libstdc++ without that version; nothing else in the file changes.
     /// </remarks>
-    public static class TorchSharpElf
+    internal static class TorchSharpElf
     {
         /// <summary>The libstdc++ symbol version introduced by gcc 13.</summary>
         public const string Glibcxx332 = "GLIBCXX_3.4.32";
@@ -32,7 +32,8 @@ namespace Sage.MLNet.Build
         private const string IosBaseLibraryInit = "_ZSt21ios_base_library_initv";
 
         // sh_type values, from elf.h.
-        private const uint ShtRela = 4, ShtDynsym = 11, ShtRel = 9;
+        private const uint ShtRela = 4, ShtDynamic = 6, ShtDynsym = 11, ShtRel = 9;
+        private const long DtNull = 0, DtNeeded = 1;
         private const uint ShtGnuVerneed = 0x6ffffffe, ShtGnuVersym = 0x6fffffff;
 
         private const ushort VerNdxGlobal = 1;
@@ -65,8 +66,8 @@ namespace Sage.MLNet.Build
         /// </exception>
         public static bool Patch(string path)
         {
-            var use = Analyze(File.ReadAllBytes(path), path);
-            if (!Requires(use))
+            var patched = PatchedImage(File.ReadAllBytes(path), path);
+            if (patched == null)
                 return false;
 
             // Edit a copy next to the original, then rename it over the original: a reader never sees a
@@ -80,12 +81,8 @@ namespace Sage.MLNet.Build
                 // A read-only original (from a read-only package cache) gives a read-only copy: lift that while writing.
                 var attributes = File.GetAttributes(temp);
                 File.SetAttributes(temp, attributes & ~FileAttributes.ReadOnly);
-                using (var stream = new FileStream(temp, FileMode.Open, FileAccess.Write))
-                {
-                    foreach (var offset in use.VersymOffsets)
-                        WriteUInt16(stream, offset, VerNdxGlobal);
-                    WriteUInt16(stream, use.VernauxFlagsOffset, (ushort)(use.VernauxFlags | VerFlgWeak));
-                }
+                using (var stream = new FileStream(temp, FileMode.Truncate, FileAccess.Write))
+                    stream.Write(patched, 0, patched.Length);
                 File.SetAttributes(temp, attributes);
                 // Keep the copied file's time so that MSBuild's incremental Copy (same size and time) leaves
                 // the patched file in place instead of copying the original over it on every build.
@@ -97,6 +94,51 @@ namespace Sage.MLNet.Build
                 File.Delete(temp);
             }
             return true;
+        }
+
+        /// <summary>
+        /// Returns a copy of the library image <paramref name="image"/> whose GLIBCXX_3.4.32 requirement is optional:
+        /// the symbol's <c>.gnu.version</c> entry and the requirement's <c>vna_flags</c> differ, nothing else.
+        /// </summary>
+        /// <param name="image">The bytes of an ELF64 little-endian shared library.</param>
+        /// <param name="path">The file the bytes came from, named in errors.</param>
+        /// <returns>The patched copy, or <see langword="null"/> when the image does not require the version.</returns>
+        /// <exception cref="InvalidDataException">As for <see cref="Patch"/>.</exception>
+        public static byte[]? PatchedImage(byte[] image, string path)
+        {
+            var use = Analyze(image, path);
+            if (!Requires(use))
+                return null;
+            var patched = (byte[])image.Clone();
+            foreach (var offset in use.VersymOffsets)
+                WriteUInt16(patched, offset, VerNdxGlobal);
+            WriteUInt16(patched, use.VernauxFlagsOffset, (ushort)(use.VernauxFlags | VerFlgWeak));
+            return patched;
+        }
+
+        /// <summary>Lists the DT_NEEDED entries of <paramref name="path"/>: the sonames it asks the loader for.</summary>
+        /// <param name="path">An ELF64 little-endian shared library.</param>
+        /// <exception cref="InvalidDataException">The file is not such a library; the message names it.</exception>
+        public static IReadOnlyList<string> NeededLibraries(string path)
+        {
+            var elf = new ElfReader(File.ReadAllBytes(path), path);
+            var needed = new List<string>();
+            int dynamic = elf.FindSection(ShtDynamic);
+            if (dynamic < 0)
+                return needed;
+            // Elf64_Dyn { d_tag (int64), d_val (uint64) }, up to DT_NULL; DT_NEEDED values index sh_link's strtab.
+            int strtab = elf.SectionOffset(elf.SectionLink(dynamic));
+            int start = elf.SectionOffset(dynamic);
+            long count = elf.SectionSize(dynamic) / 16;
+            for (int i = 0; i < count; i++)
+            {
+                long tag = (long)elf.UInt64(start + 16 * i);
+                if (tag == DtNull)
+                    break;
+                if (tag == DtNeeded)
+                    needed.Add(elf.CString(strtab + checked((int)elf.UInt64(start + 16 * i + 8))));
+            }
+            return needed;
         }
 
         /// <summary>
@@ -183,11 +225,10 @@ namespace Sage.MLNet.Build
             return use;
         }
 
-        private static void WriteUInt16(FileStream stream, int offset, ushort value)
+        private static void WriteUInt16(byte[] image, int offset, ushort value)
         {
-            stream.Position = offset;
-            stream.WriteByte((byte)value);
-            stream.WriteByte((byte)(value >> 8));
+            image[offset] = (byte)value;
+            image[offset + 1] = (byte)(value >> 8);
         }
 
         private static int IndexOf(byte[] haystack, byte[] needle)

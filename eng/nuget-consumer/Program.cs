@@ -1,4 +1,4 @@
-// A fresh application that knows Sage.MLNet only as a NuGet package: it featurises a tiny synthetic Aff-Wild2 with the
+// A fresh application that knows Sage.MLNet only as a NuGet package: it opens the packaged face detectors, featurises a tiny synthetic Aff-Wild2 with the
 // default encoders, trains SAGE, saves the model with its featurizers, loads it back and checks that the loaded model
 // predicts exactly what the trained one did. Exit code 0 means the package works for a consumer.
 using Microsoft.ML;
@@ -13,6 +13,14 @@ SyntheticAffWild2.Generate(copy, new SyntheticAffWild2Options { TrainVideos = 3,
 var ml = new MLContext(seed: 1);
 var train = ml.Data.LoadAffWild2(copy, AffWild2Split.Train);
 var validation = ml.Data.LoadAffWild2(copy, AffWild2Split.Validation);
+
+// The BlazeFace detectors ship inside the package: building the face extractor opens each one in ONNX Runtime
+// (it throws naming the missing file if the package did not bring it next to the app).
+foreach (var detector in Enum.GetValues<SageFaceDetectorModel>())
+{
+    using var extractor = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions { DetectorModel = detector }).Fit(train);
+    Console.WriteLine($"packaged face detector {detector} loaded");
+}
 using var faces = ml.Transforms.FeaturizeFaces().Fit(train);
 using var audio = ml.Transforms.FeaturizeAudio().Fit(train);
 var features = audio.Transform(faces.Transform(train));

@@ -40,13 +40,27 @@ internal sealed class CachedFeaturizer
     /// </exception>
     public VideoFeatures Featurize(string source, int frameCount, out bool hit)
     {
-        var path = Folder is not null && frameCount >= 0 && _videoKey(source, frameCount) is { } key ? Folder.PathOf(key) : null;
-        if (path is not null && FeatureCacheFile.TryRead(path, frameCount, _featureSize, _extraChannels) is { } cached)
+        var path = PathOf(source, frameCount);
+        if (path is not null && TryRead(path, frameCount) is { } cached)
         {
             hit = true;
             return cached;
         }
         hit = false;
+        return ComputeAndStore(source, frameCount, path);
+    }
+
+    /// <summary>Returns the features file of a video, or null without a cache folder or when the video has no key.</summary>
+    public string? PathOf(string source, int frameCount) =>
+        Folder is not null && frameCount >= 0 && _videoKey(source, frameCount) is { } key ? Folder.PathOf(key) : null;
+
+    /// <summary>Returns the features in <paramref name="path"/>, or null when the file is missing, damaged or of another shape.</summary>
+    public VideoFeatures? TryRead(string path, int frameCount) => FeatureCacheFile.TryRead(path, frameCount, _featureSize, _extraChannels);
+
+    /// <summary>Featurises a video and, when <paramref name="path"/> is not null, writes its features there.</summary>
+    /// <exception cref="IOException">The features cannot be written; see <see cref="Featurize(string, int, out bool)"/>.</exception>
+    public VideoFeatures ComputeAndStore(string source, int frameCount, string? path)
+    {
         Interlocked.Increment(ref _computations);
         var computed = _compute(source, frameCount);
         if (path is not null)

@@ -22,7 +22,7 @@ internal static class PackagedResNet18
     /// <exception cref="FileNotFoundException">The packaged model is not next to the application.</exception>
     public static byte[] LoadBatchedModel()
     {
-        var model = ModelProto.Parser.ParseFromFile(Require(ModelPath));
+        var model = Read(ModelPath);
         MakeBatched(model.Graph);
         return model.ToByteArray();
     }
@@ -31,7 +31,7 @@ internal static class PackagedResNet18
     /// <exception cref="FileNotFoundException">The packaged preprocessing model is not next to the application.</exception>
     public static FaceImageNormalization Normalization(int width, int height)
     {
-        var preprocess = ModelProto.Parser.ParseFromFile(Require(PreprocessPath));
+        var preprocess = Read(PreprocessPath);
         var meanImage = preprocess.Graph.Initializer.Single(t => t.Name == "MeanImage").FloatData.ToArray();   // [1, 3, 224, 224], BGR
         if (width == PackagedSize && height == PackagedSize)
         {
@@ -74,6 +74,13 @@ internal static class PackagedResNet18
             }
         }
     }
+
+    /// <summary>Parses a packaged model, opened for shared reading.</summary>
+    /// <remarks>
+    /// OnnxSharp's ParseFromFile opens the file read-write and unshared, which .NET on Linux turns into an exclusive lock:
+    /// a second process featurising at the same time (a job array's tasks on one node) failed with "being used by another process".
+    /// </remarks>
+    private static ModelProto Read(string path) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(Require(path)));
 
     private static string Require(string path) => File.Exists(path)
         ? path

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Sage.MLNet.Samples.Terminal;
+using Sage.MLNet.Samples.Web;
+using Sage.MLNet.Samples.Workflow;
+
+namespace Sage.MLNet.Samples.Commands;
+
+/// <summary>
+/// <c>serve --model FILE [--urls URL]</c>: a web API that predicts any uploaded video: <c>POST /predict</c> with the video in
+/// the multipart field <c>video</c> answers per-frame valence, arousal and reliability as JSON (or CSV); <c>GET /health</c>.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Returns the <c>serve</c> command with its options and action.</summary>
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on, separated by ';' (port 0 picks a free one).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5000",
+        };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest video accepted, in MB; larger gets 413.", DefaultValueFactory = _ => 200 };
+        var jobs = new Option<int>("--jobs") { Description = "Videos predicted at the same time.", DefaultValueFactory = _ => 1 };
+        var queue = new Option<int>("--queue")
+        {
+            Description = "Requests that may wait for a job; beyond them the answer is 503 with Retry-After.",
+            DefaultValueFactory = _ => 8,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Longest time one request may take (waiting, upload, prediction), in seconds; then 504.",
+            DefaultValueFactory = _ => 300,
+        };
+        var temp = new Option<DirectoryInfo>("--temp")
+        {
+            Description = "Folder for uploads while they are predicted (one subfolder per request, always deleted). Default: a new folder in the system's temp folder.",
+        };
+        var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal.")
+        {
+            model, urls, maxUpload, jobs, queue, timeout, temp,
+        };
+        command.SetAction(parse => CommandAction.Run(() =>
+        {
+            var settings = Settings(parse.GetValue(urls)!, parse.GetValue(maxUpload), parse.GetValue(jobs), parse.GetValue(queue),
+                parse.GetValue(timeout), parse.GetValue(temp));
+            return Run(parse.GetValue(model)!, settings);
+        }));
+        return command;
+    }
+
+    private static ServeSettings Settings(string urls, int maxUploadMb, int jobs, int queue, double timeoutSeconds, DirectoryInfo? temp)
+    {
+        if (maxUploadMb < 1 || jobs < 1 || queue < 0 || !(timeoutSeconds > 0))
+        {
+            throw new UserInputException(
+                $"--max-upload-mb ({maxUploadMb}) and --jobs ({jobs}) must be at least 1, --queue ({queue}) at least 0, --timeout ({timeoutSeconds}) above 0");
+        }
+        var folder = temp?.FullName ?? Path.Combine(Path.GetTempPath(), $"sage-serve-{Environment.ProcessId}");
+        return new ServeSettings(urls, maxUploadMb * 1024L * 1024, jobs, queue, TimeSpan.FromSeconds(timeoutSeconds), folder);
+    }
+
+    private static int Run(FileInfo modelFile, ServeSettings settings)
+    {
+        using var predictor = new VideoPredictor(modelFile.FullName);
+        var ownsTemp = !Directory.Exists(settings.TempFolder);
+        Directory.CreateDirectory(settings.TempFolder);
+        try
+        {
+            using var app = PredictionServer.Build(predictor, modelFile.Name, settings);
+            app.StartAsync().GetAwaiter().GetResult();
+            foreach (var address in PredictionServer.Addresses(app))
+            {
+                Console.WriteLine($"Serving '{modelFile.Name}' on {address}: POST {address}/predict (multipart field 'video'), GET {address}/health");
+            }
+            Console.WriteLine($"Jobs: {settings.MaxJobs} at once, {settings.QueueLength} waiting; {settings.MaxUploadBytes / (1024 * 1024)} MB each, " +
+                $"{settings.Timeout.TotalSeconds:0.#} s per request; uploads in {settings.TempFolder}. Ctrl+C stops.");
+            app.WaitForShutdownAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            if (ownsTemp && Directory.Exists(settings.TempFolder))
+            {
+                Directory.Delete(settings.TempFolder, recursive: true);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using SkiaSharp;
+using Sage.MLNet.Media;
+
+namespace Sage.MLNet.Featurization.Faces;
+
+/// <summary>One aligned face crop, JPEG-encoded, of one tracked face in one frame.</summary>
+internal sealed record TrackedCrop(int Frame, double Time, int TrackId, byte[] Jpeg);
+
+/// <summary>
+/// The per-frame path: decode is the caller's; this detects (every k-th frame), tracks, aligns and encodes, one frame
+/// at a time, and never needs the frames that follow. A live stream can feed it as well as a file.
+/// </summary>
+/// <remarks>
+/// A crop of a frame where a track was missed (within the gap limit) is held back, and given out only when the same
+/// track is seen again, so bridged gaps are filled and a face that left does not leave stale crops behind. Crops are
+/// therefore given out at most the gap limit of frames late.
+/// </remarks>
+internal sealed class FaceFrameProcessor : IDisposable
+{
+    private const int JpegQuality = 95;
+
+    private readonly ISageFaceDetector _detector;
+    private readonly int _detectEvery;
+    private readonly FaceTracker _tracker;
+    private readonly SKBitmap _crop;
+    private readonly Dictionary<int, List<TrackedCrop>> _heldBack = [];
+
+    public FaceFrameProcessor(ISageFaceDetector detector, SageFaceExtractionOptions options)
+    {
+        _detector = detector;
+        _detectEvery = options.DetectEveryFrames;
+        _tracker = new FaceTracker(options.MaxGapFrames, options.SmoothingCutoff, options.SmoothingBeta);
+        _crop = new SKBitmap(new SKImageInfo(options.CropSize, options.CropSize, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+    }
+
+    public FaceExtractionTimings Timings { get; } = new();
+
+    /// <summary>Processes one frame and returns the crops now certain: this frame's seen tracks, and held-back crops of tracks seen again.</summary>
+    public List<TrackedCrop> Process(VideoFrame frame)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<SageFaceDetection>? detections = null;
+        if (frame.Index % _detectEvery == 0)
+        {
+            detections = _detector.Detect(frame.Rgba, frame.Width, frame.Height);
+            Timings.Detect += clock.Elapsed;
+            Timings.DetectedFrames++;
+            clock.Restart();
+        }
+        _tracker.Update(frame.Index, frame.Time, detections);
+        Timings.Track += clock.Elapsed;
+        var crops = new List<TrackedCrop>();
+        foreach (var track in _tracker.Active)
+        {
+            clock.Restart();
+            FaceAligner.Crop(frame.Rgba, frame.Width, frame.Height, track.Pose, _crop);
+            Timings.Align += clock.Elapsed;
+            clock.Restart();
+            using var data = _crop.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+            var crop = new TrackedCrop(frame.Index, frame.Time, track.Id, data.ToArray());
+            Timings.Encode += clock.Elapsed;
+            if (track.Missed > 0)
+            {
+                Held(track.Id).Add(crop);
+                continue;
+            }
+            if (_heldBack.Remove(track.Id, out var held))
+            {
+                crops.AddRange(held);
+            }
+            crops.Add(crop);
+        }
+        // Crops held for tracks that ended are dropped: the gap was never closed.
+        foreach (var id in _heldBack.Keys.Where(id => _tracker.Active.All(t => t.Id != id)).ToList())
+        {
+            _heldBack.Remove(id);
+        }
+        return crops;
+    }
+
+    /// <summary>Ends every track and returns them all.</summary>
+    public List<FaceTrack> Finish()
+    {
+        _heldBack.Clear();
+        return _tracker.Finish();
+    }
+
+    public void Dispose() => _crop.Dispose();
+
+    private List<TrackedCrop> Held(int track)
+    {
+        if (!_heldBack.TryGetValue(track, out var held))
+        {
+            _heldBack[track] = held = [];
+        }
+        return held;
+    }
+}
+
+/// <summary>Where one video's extraction spent its time, stage by stage.</summary>
+internal sealed class FaceExtractionTimings
+{
+    public TimeSpan Decode { get; set; }
+
+    public TimeSpan Detect { get; set; }
+
+    public TimeSpan Track { get; set; }
+
+    public TimeSpan Align { get; set; }
+
+    public TimeSpan Encode { get; set; }
+
+    public TimeSpan Write { get; set; }
+
+    public int Frames { get; set; }
+
+    public int DetectedFrames { get; set; }
+
+    public void Add(FaceExtractionTimings other)
+    {
+        Decode += other.Decode;
+        Detect += other.Detect;
+        Track += other.Track;
+        Align += other.Align;
+        Encode += other.Encode;
+        Write += other.Write;
+        Frames += other.Frames;
+        DetectedFrames += other.DetectedFrames;
+    }
+}

@@ -1,0 +1,127 @@
+namespace Sage.MLNet.Featurization.Faces;
+
+/// <summary>
+/// Follows faces from frame to frame: each detection joins the track whose last box overlaps it most (intersection over
+/// union at least <see cref="MinOverlap"/>), otherwise starts a track; a track missed for more than the gap limit ends.
+/// Each track's pose is smoothed over time. Frames are given in order, one at a time, so it also serves a live stream.
+/// </summary>
+internal sealed class FaceTracker(int maxGapFrames, double smoothingCutoff, double smoothingBeta)
+{
+    public const float MinOverlap = 0.3f;
+
+    private readonly List<FaceTrack> _active = [];
+    private readonly List<FaceTrack> _ended = [];
+    private int _nextId;
+
+    /// <summary>Tracks still followed.</summary>
+    public IReadOnlyList<FaceTrack> Active => _active;
+
+    /// <summary>
+    /// Takes one frame's detections; with <paramref name="detections"/> null the frame was not searched (a skipped frame
+    /// when detecting every k-th frame), so tracks keep their pose and count as seen.
+    /// </summary>
+    public void Update(int frame, double time, IReadOnlyList<SageFaceDetection>? detections)
+    {
+        if (detections is null)
+        {
+            foreach (var track in _active)
+            {
+                track.Hold(frame);
+            }
+            return;
+        }
+        var poses = detections.Select(FacePose.Of).ToList();
+        var pairs = new List<(float Overlap, FaceTrack Track, int Detection)>();
+        foreach (var track in _active)
+        {
+            for (var d = 0; d < poses.Count; d++)
+            {
+                var overlap = track.Pose.IntersectionOverUnion(poses[d].Box);
+                if (overlap >= MinOverlap)
+                {
+                    pairs.Add((overlap, track, d));
+                }
+            }
+        }
+        var taken = new HashSet<int>();
+        var matched = new HashSet<FaceTrack>();
+        foreach (var (_, track, d) in pairs.OrderByDescending(p => p.Overlap))
+        {
+            if (!matched.Contains(track) && taken.Add(d))
+            {
+                matched.Add(track);
+                track.See(frame, time, poses[d], detections[d].Score);
+            }
+        }
+        foreach (var track in _active.Where(t => !matched.Contains(t)))
+        {
+            track.Miss(frame);
+        }
+        _ended.AddRange(_active.Where(t => t.Missed > maxGapFrames));
+        _active.RemoveAll(t => t.Missed > maxGapFrames);
+        for (var d = 0; d < poses.Count; d++)
+        {
+            if (!taken.Contains(d))
+            {
+                var track = new FaceTrack(_nextId++, new OneEuroFilter(smoothingCutoff, smoothingBeta));
+                track.See(frame, time, poses[d], detections[d].Score);
+                _active.Add(track);
+            }
+        }
+    }
+
+    /// <summary>Ends every track and returns all of them, in order of creation.</summary>
+    public List<FaceTrack> Finish()
+    {
+        _ended.AddRange(_active);
+        _active.Clear();
+        return [.. _ended.OrderBy(t => t.Id)];
+    }
+}
+
+/// <summary>One followed face: its smoothed pose, when it was last seen, and how much it was on screen.</summary>
+internal sealed class FaceTrack(int id, OneEuroFilter smoother)
+{
+    public int Id { get; } = id;
+
+    public FacePose Pose { get; private set; }
+
+    public int FirstFrame { get; private set; } = -1;
+
+    public int LastFrame { get; private set; } = -1;
+
+    /// <summary>Detections missed in a row since it was last seen.</summary>
+    public int Missed { get; private set; }
+
+    /// <summary>The sum over the frames it was seen of its box's area, in pixels²: "largest × longest on screen".</summary>
+    public double Presence { get; private set; }
+
+    /// <summary>The first frame of the pose as it was first seen, before smoothing (for joining fragments of one person).</summary>
+    public FacePose FirstPose { get; private set; }
+
+    public void See(int frame, double time, FacePose pose, float score)
+    {
+        var values = pose.ToArray();
+        smoother.Apply(values, time);
+        Pose = FacePose.FromArray(values);
+        if (FirstFrame < 0)
+        {
+            FirstFrame = frame;
+            FirstPose = pose;
+        }
+        LastFrame = frame;
+        Missed = 0;
+        Presence += Math.Max(0, pose.Box.Width) * Math.Max(0, pose.Box.Height);
+    }
+
+    public void Hold(int frame)
+    {
+        if (Missed == 0)
+        {
+            LastFrame = frame;
+            Presence += Math.Max(0, Pose.Box.Width) * Math.Max(0, Pose.Box.Height);
+        }
+    }
+
+    public void Miss(int frame) => Missed++;
+}
