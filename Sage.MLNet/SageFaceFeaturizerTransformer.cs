@@ -36,6 +36,9 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
     internal SageFaceFeaturizerOptions Options => _options;
 
+    /// <summary>The encoder with its normalisation, for a live stream that encodes one crop at a time.</summary>
+    internal FaceFeaturizer Featurizer => _featurizer;
+
     /// <summary>Gets whether rows can be featurised one at a time; true, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
 

@@ -142,6 +142,55 @@ public static class SageModel
         }
     }
 
+    /// <summary>
+    /// Opens a live predictor on a model zip written by <see cref="Save"/> with its featurizers: frames pushed one at a time
+    /// (image, audio since the previous frame, time) come back as per-frame valence and arousal a few frames later.
+    /// </summary>
+    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder and the model run.</param>
+    /// <param name="path">The model zip.</param>
+    /// <param name="options">The lookahead, recompute interval and queue size; null takes the defaults. Its values are copied.</param>
+    /// <returns>The predictor, already running; dispose it when done.</returns>
+    /// <remarks>A model saved with face extraction (<see cref="Save"/>'s <c>extraction</c>) detects and aligns faces with its
+    /// saved settings; one trained on crops made elsewhere uses <see cref="SageFaceExtractionOptions"/>' defaults. The audio
+    /// encoder must be the log-mel one.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, not a model, or was saved without its face and audio featurizers.</exception>
+    /// <exception cref="NotSupportedException">The model's audio encoder is an ONNX model, which needs the whole waveform.</exception>
+    public static SageLivePredictor OpenLive(MLContext mlContext, string path, SageLiveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(path);
+        var o = (options ?? new SageLiveOptions()).Copy();
+        ArgumentOutOfRangeException.ThrowIfNegative(o.LookaheadFrames, "options.LookaheadFrames");
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.RecomputeEveryFrames, 1, "options.RecomputeEveryFrames");
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.QueueCapacity, 1, "options.QueueCapacity");
+        if (o.FramesPerSecond is { } rate && !(rate > 0 && double.IsFinite(rate)))
+        {
+            throw new ArgumentOutOfRangeException("options.FramesPerSecond", rate, "must be a positive number of frames per second");
+        }
+        if (o.ContextFrames is { } context)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(context, 1, "options.ContextFrames");
+        }
+        var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths);
+        try
+        {
+            var window = o.ContextFrames ?? model.WindowLength;
+            if (o.LookaheadFrames >= window)
+            {
+                throw new ArgumentOutOfRangeException("options.LookaheadFrames", o.LookaheadFrames,
+                    $"must be less than the window the network sees ({window} frames), or a frame would leave the window before its result");
+            }
+            return new SageLivePredictor(model, o);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Checks that every entry of the zip is whole and returns the featurization entry's bytes, or null when it has none.</summary>
     private static byte[]? CheckEntries(string path)
     {

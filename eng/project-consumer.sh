@@ -17,7 +17,9 @@ dotnet build app -c Release --nologo -v quiet
 export XDG_CACHE_HOME="$work/cache"
 dotnet run --project app -c Release --no-build -- "$work/run"
 
-shipped="${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp/0.107.0/runtimes/linux-x64/native/libLibTorchSharp.so"
+torchsharp=$(sed -n 's/.*Include="TorchSharp" Version="\([^"]*\)".*/\1/p' "$repo/Directory.Packages.props")
+shipped="${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp/$torchsharp/runtimes/linux-x64/native/libLibTorchSharp.so"
+[ -f "$shipped" ] || { echo "FAILED: TorchSharp $torchsharp's libLibTorchSharp.so is not at $shipped"; exit 1; }
 output=$(find app/bin/Release -name libLibTorchSharp.so | head -1)
 cmp -s "$shipped" "$output" || { echo "FAILED: $output is not TorchSharp's file as shipped: the build targets ran"; exit 1; }
 libstdcxx=$(ldconfig -p | sed -n 's/.*libstdc++.so.6 (libc6,x86-64) => //p' | head -1)

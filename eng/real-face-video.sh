@@ -7,7 +7,7 @@ set -euo pipefail
 out=$1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 photo=$("$root/eng/astronaut.sh")
-photo="$root/$photo"
+case $photo in /*) ;; *) photo="$root/$photo" ;; esac
 mkdir -p "$(dirname "$out")"
 ffmpeg -y -v error -loop 1 -framerate 25 -i "$photo" \
   -f lavfi -i "color=c=0x303040:s=640x360:r=25" \

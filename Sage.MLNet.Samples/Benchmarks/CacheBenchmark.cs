@@ -25,7 +25,7 @@ internal static class CacheBenchmark
         var hits = new Spread();
         for (var round = 0; round < rounds; round++)
         {
-            transform.Add(frames / Timed.Seconds(() => featurizer.Transform(data).GetColumn<float[]>("VisualFeatures").ToList()));
+            transform.Add(frames / Timed.Seconds(() => _ = featurizer.Transform(data).GetColumn<float[]>("VisualFeatures").ToList()));
             var report = SageFeatureCache.Fill(data, featurizer);
             hits.Add(report.Hits == Videos ? frames / report.Seconds : throw new InvalidOperationException($"cache read: {report.Hits} hits of {Videos} videos"));
         }

@@ -27,11 +27,11 @@ internal static class StockImageFeaturizerBenchmark
             "Features", m => m.ModelSelector.ResNet18(ml, m.OutputColumn, m.InputColumn), nameof(PixelRow.Pixels)).Fit(data);
         using var sessions = transformer as IDisposable;
         var warmUp = ml.Data.LoadFromEnumerable(rows.Take(4));
-        transformer.Transform(warmUp).GetColumn<float[]>("Features").ToList();
+        _ = transformer.Transform(warmUp).GetColumn<float[]>("Features").ToList();
         var rate = new Spread();
         for (var round = 0; round < rounds; round++)
         {
-            rate.Add(rows.Count / Timed.Seconds(() => transformer.Transform(data).GetColumn<float[]>("Features").ToList()));
+            rate.Add(rows.Count / Timed.Seconds(() => _ = transformer.Transform(data).GetColumn<float[]>("Features").ToList()));
         }
         table.Add("Faces: ML.NET DnnFeaturizeImage (ResNet18)", rate.ToString("F1"), "images/s",
             $"{Size}² only, batch 1, {rows.Count} images, {rounds} rounds, decoding excluded (baseline note: 26.5)");

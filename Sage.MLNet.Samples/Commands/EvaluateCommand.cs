@@ -41,7 +41,7 @@ internal static class EvaluateCommand
         var (videos, count) = heldOut.Load(ml, data.FullName);
         // The featurizers rebuilt from the zip have the training run's settings, so features cached by train or featurize are hits.
         using var model = SageModel.LoadWithFeaturizers(ml, modelFile.FullName, out _, cacheFolder: cache.FullName);
-        var scored = VideoScoring.Predict(ml, model, videos, count, $"Featurising and scoring {heldOut.Name} videos");
+        var scored = VideoScoring.Predict(ml, CropRows.Chain(model), videos, count, $"Featurising and scoring {heldOut.Name} videos");
         var report = MetricsReport.From(heldOut.Name, VideoScoring.Evaluate(ml, scored), [], clock.Elapsed.TotalSeconds);
         var metrics = MetricsFile.Write(output.Root, report);
         var plots = PlotSet.Save(output.Plots, heldOut.Name, scored, [], plotVideos, SyntheticStages.Read(data.FullName));

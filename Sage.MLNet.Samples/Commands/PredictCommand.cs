@@ -34,17 +34,11 @@ internal static class PredictCommand
         return command;
     }
 
-    /// <summary>Returns the video scored by the model in <paramref name="modelFile"/>, loaded afresh with its featurizers, as the demo compares it.</summary>
-    public static ScoredVideo Predict(FileInfo modelFile, FileInfo video, DirectoryInfo? faces)
+    /// <summary>Returns the video scored from its crops by the model in <paramref name="modelFile"/>, loaded afresh with its featurizers, as the demo compares it with the trained model.</summary>
+    public static ScoredVideo Predict(FileInfo modelFile, FileInfo video, DirectoryInfo faces)
     {
         var ml = new MLContext(seed: 1);
-        using var model = SageModel.LoadWithFeaturizers(ml, modelFile.FullName, out var inputSchema);
-        if (faces is null)
-        {
-            throw new UserInputException(inputSchema.GetColumnOrNull("FaceFolder") is null
-                ? $"video '{video.Name}': give its face-crop folder with --faces DIR; the frame count comes from the crops"
-                : $"video '{video.Name}': the model '{modelFile.Name}' reads face crops; give their folder with --faces DIR");
-        }
+        using var model = SageModel.LoadWithFeaturizers(ml, modelFile.FullName, out _);
         var row = new RawVideo
         {
             VideoId = faces.Name,
@@ -52,7 +46,7 @@ internal static class PredictCommand
             VideoFile = video.FullName,
             FrameCount = FaceCrops.FrameCount(faces.FullName),
         };
-        return VideoScoring.Predict(ml, model, ml.Data.LoadFromEnumerable([row]), 1, "Featurising and predicting").Single();
+        return VideoScoring.Predict(ml, CropRows.Chain(model), ml.Data.LoadFromEnumerable([row]), 1, "Featurising and predicting").Single();
     }
 
     private static int Run(FileInfo modelFile, FileInfo video, DirectoryInfo? faces, FileInfo output)

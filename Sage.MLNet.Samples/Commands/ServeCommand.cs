@@ -64,6 +64,11 @@ internal static class ServeCommand
     private static int Run(FileInfo modelFile, ServeSettings settings)
     {
         using var predictor = new VideoPredictor(modelFile.FullName);
+        if (!predictor.FindsFaces)
+        {
+            throw new UserInputException(
+                $"the model '{modelFile.Name}' was saved without face extraction, so it cannot read an uploaded video; save it with SageModel.Save(..., extraction) (train and demo do)");
+        }
         var ownsTemp = !Directory.Exists(settings.TempFolder);
         Directory.CreateDirectory(settings.TempFolder);
         try

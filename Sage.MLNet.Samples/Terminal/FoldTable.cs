@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sage.MLNet.Samples.Reports;
 using Spectre.Console;
 
@@ -51,9 +52,9 @@ internal static class FoldTable
 
     private static string[] Cells(FoldMetrics fold) =>
     [
-        fold.Fold.ToString(), fold.HeldOutVideos.ToString(), fold.HeldOutFrames.ToString("N0"), fold.BestEpoch.ToString(),
+        fold.Fold.ToString(CultureInfo.InvariantCulture), fold.HeldOutVideos.ToString(CultureInfo.InvariantCulture), fold.HeldOutFrames.ToString("N0", CultureInfo.InvariantCulture), fold.BestEpoch.ToString(CultureInfo.InvariantCulture),
         Summary.Format(fold.HeldOutValenceCcc), Summary.Format(fold.HeldOutArousalCcc), Summary.Format(fold.HeldOutMeanCcc),
         Summary.Format(fold.ValidationValenceCcc), Summary.Format(fold.ValidationArousalCcc), Summary.Format(fold.ValidationMeanCcc),
-        fold.ValenceWeight.ToString("0.###"), fold.ArousalWeight.ToString("0.###"),
+        fold.ValenceWeight.ToString("0.###", CultureInfo.InvariantCulture), fold.ArousalWeight.ToString("0.###", CultureInfo.InvariantCulture),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Terminal;
@@ -26,5 +27,5 @@ internal static class Summary
     }
 
     /// <summary>Returns a CCC with four decimals, or "n/a" for none.</summary>
-    public static string Format(double? ccc) => ccc is { } value ? value.ToString("F4") : "n/a";
+    public static string Format(double? ccc) => ccc is { } value ? value.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -44,7 +44,7 @@ internal sealed class PredictionEndpoint(VideoPredictor predictor, JobGate gate,
             // The prediction cannot be stopped halfway, so on a timeout it finishes in the background and only then gives back
             // its slot and its folder: the server never runs more jobs than it admits, and never deletes a file in use.
             var saved = upload;
-            var work = Task.Run(() => predictor.Predict(saved.Path, Path.GetFileNameWithoutExtension(saved.Name), faceFolder: null));
+            var work = Task.Run(() => predictor.Predict(saved.Path, Path.GetFileNameWithoutExtension(saved.Name), faceFolder: null, keepFoundCrops: false));
             handedOver = true;
             _ = work.ContinueWith(finished =>
             {
@@ -58,6 +58,12 @@ internal sealed class PredictionEndpoint(VideoPredictor predictor, JobGate gate,
             logger.LogInformation("{Name}: {Frames} frames ({Seconds:0.##} s of video), a face in {Faces}, answered in {Elapsed:0.00} s",
                 upload.Name, prediction.Frames.Count, prediction.Seconds, prediction.FaceFrames, clock.Elapsed.TotalSeconds);
         }
+        catch (Exception) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Whatever the step that was cut short says (ffprobe's cancellation is an error of its own), the cause is the limit.
+            await WriteReasonAsync(context, StatusCodes.Status504GatewayTimeout,
+                $"the request took longer than this server's limit of {settings.Timeout.TotalSeconds:0.#} s").ConfigureAwait(false);
+        }
         catch (UploadRejectedException e)
         {
             await WriteReasonAsync(context, e.Status, e.Message).ConfigureAwait(false);
@@ -68,11 +74,6 @@ internal sealed class PredictionEndpoint(VideoPredictor predictor, JobGate gate,
             var reason = upload is null ? e.Message : e.Message.Replace(upload.Path, upload.Name, StringComparison.Ordinal)
                 .Replace(folder.Path, "", StringComparison.Ordinal);
             await WriteReasonAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-        {
-            await WriteReasonAsync(context, StatusCodes.Status504GatewayTimeout,
-                $"the request took longer than this server's limit of {settings.Timeout.TotalSeconds:0.#} s").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

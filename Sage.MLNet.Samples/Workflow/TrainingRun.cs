@@ -28,7 +28,11 @@ internal static class TrainingRun
         using var trained = request.Training.CrossValidates
             ? SageFoldTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training)
             : SageTraining.Train(ml, trainFeatures, validationFeatures, featurizers, request.Training);
-        SageModel.Save(ml, trained.Model, trainFeatures.Schema, request.Output.Model, featurizers.Faces, featurizers.Audio);
+        // Saved with the default face extraction as well, so the model also scores a video that nobody cropped (predict, serve).
+        using (var extraction = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions()).Fit(train))
+        {
+            SageModel.Save(ml, trained.Model, trainFeatures.Schema, request.Output.Model, featurizers.Faces, featurizers.Audio, extraction);
+        }
         var weights = trained.SaveWeights(request.Output);
 
         var (heldOut, count) = request.HeldOut.LabelFolder is null

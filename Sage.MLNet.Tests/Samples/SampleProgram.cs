@@ -88,7 +88,8 @@ internal static class SampleProgram
     /// <summary>Returns the repository's root folder, four levels above this test assembly (Sage.MLNet.Tests/bin/&lt;config&gt;/&lt;tfm&gt;/).</summary>
     public static string RepositoryRoot() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.FullName;
 
-    private static string ProgramPath()
+    /// <summary>Returns the path of the built <c>Sage.MLNet.Samples.dll</c>, asserting it exists.</summary>
+    public static string ProgramPath()
     {
         // The program builds beside this test assembly's configuration: Sage.MLNet.Samples/bin/<config>/<tfm>/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);

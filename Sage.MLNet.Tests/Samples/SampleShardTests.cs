@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Sage.MLNet.Tests.Featurization.Faces;
 
@@ -178,14 +179,14 @@ public sealed class SampleShardTests
     private static int ShardVideos(string output)
     {
         var line = output.Split('\n').Single(l => l.StartsWith("Shard ", StringComparison.Ordinal));
-        return int.Parse(line[(line.IndexOf("): ", StringComparison.Ordinal) + 3)..].Split(' ')[0]);
+        return int.Parse(line[(line.IndexOf("): ", StringComparison.Ordinal) + 3)..].Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sums "faces|audio: X cached, Y computed" over the run's lines.</summary>
     private static (int Cached, int Computed) Counts(string output)
     {
         var lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("faces:", StringComparison.Ordinal) || l.StartsWith("audio:", StringComparison.Ordinal)).ToArray();
-        int Sum(string word) => lines.Sum(l => int.Parse(l.Split(' ')[Array.IndexOf(l.Split(' '), word) - 1].TrimEnd(',')));
+        int Sum(string word) => lines.Sum(l => int.Parse(l.Split(' ')[Array.IndexOf(l.Split(' '), word) - 1].TrimEnd(','), CultureInfo.InvariantCulture));
         return (Sum("cached,"), Sum("computed,"));
     }
 }

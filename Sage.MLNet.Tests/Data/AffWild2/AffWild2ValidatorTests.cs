@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Sage.MLNet.Tests.Featurization.Audio;
 using Sage.MLNet.Tests.Media;
@@ -228,7 +229,7 @@ public sealed class AffWild2ValidatorTests
         }
         var issue = report.Issues.Single();
         AssertIssue(issue, "video1", AffWild2Severity.Warning, $"annotation file '{annotation}' has {rows} rows but ");
-        AssertIssue(issue, "video1", AffWild2Severity.Warning, string.Format(expected, _copy.Path("batch1/video1.mp4")));
+        AssertIssue(issue, "video1", AffWild2Severity.Warning, string.Format(CultureInfo.InvariantCulture, expected, _copy.Path("batch1/video1.mp4")));
     }
 
     [TestMethod]

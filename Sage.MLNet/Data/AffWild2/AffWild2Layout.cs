@@ -84,7 +84,7 @@ internal sealed class AffWild2Layout
     /// <exception cref="InvalidDataException">The split's folder or list names no video.</exception>
     public IReadOnlyList<AffWild2Video> Videos(AffWild2Split split)
     {
-        var source = SplitSources(split).FirstOrDefault() ?? throw SourceNotFound(split);
+        var source = SplitSources(split) is [var first, ..] ? first : throw SourceNotFound(split);
         var names = split == AffWild2Split.Test
             ? TestVideoList.Read(source)
             : [.. Directory.EnumerateFiles(source, "*.txt", s_visible).Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)];
@@ -97,7 +97,7 @@ internal sealed class AffWild2Layout
         return [.. names.Select(name => new AffWild2Video(
             name,
             split == AffWild2Split.Test ? null : Path.Combine(source, name + ".txt"),
-            FaceFolders(name).FirstOrDefault() ?? "",
+            FaceFolders(name) is [var first, ..] ? first : "",
             VideoFile(name)))];
     }
 

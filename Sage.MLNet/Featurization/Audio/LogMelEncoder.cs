@@ -19,10 +19,10 @@ namespace Sage.MLNet.Featurization.Audio;
 /// </remarks>
 internal sealed class LogMelEncoder : IAudioEncoder
 {
-    private const int FrameSize = 400;          // 25 ms at 16 kHz
-    private const int HopSize = 160;            // 10 ms at 16 kHz
-    private const int FftSize = 512;
-    private const float LogFloor = 1e-10f;      // digital silence gives ln(1e-10) ≈ −23 rather than −∞
+    internal const int FrameSize = 400;          // 25 ms at 16 kHz
+    internal const int HopSize = 160;            // 10 ms at 16 kHz
+    internal const int FftSize = 512;
+    internal const float LogFloor = 1e-10f;      // digital silence gives ln(1e-10) ≈ −23 rather than −∞
 
     private readonly int _bands;
     private readonly float[][] _filterBank;
@@ -40,7 +40,7 @@ internal sealed class LogMelEncoder : IAudioEncoder
     public IAudioEncoding Start(AudioClock clock, int frameCount, float[] features) => new Encoding(this, clock, frameCount, features);
 
     /// <summary>Returns an extractor of one log-mel vector per 10 ms hop; one per video keeps the encoder thread-safe.</summary>
-    private FilterbankExtractor Extractor() => new(new FilterbankOptions
+    internal FilterbankExtractor Extractor() => new(new FilterbankOptions
     {
         SamplingRate = DecodedAudio.SampleRate,
         FrameSize = FrameSize,
@@ -54,7 +54,7 @@ internal sealed class LogMelEncoder : IAudioEncoder
     });
 
     /// <summary>Returns the first and last mel frame whose centre lies within ±<paramref name="halfWidth"/> s of <paramref name="centre"/>, or the nearest one.</summary>
-    private static (int First, int Last) MelFramesOf(double centre, double halfWidth, int melFrameCount)
+    internal static (int First, int Last) MelFramesOf(double centre, double halfWidth, int melFrameCount)
     {
         // Mel frame k's centre is (k·hop + frame/2) / rate seconds.
         double Index(double seconds) => (seconds * DecodedAudio.SampleRate - FrameSize / 2.0) / HopSize;
@@ -74,7 +74,7 @@ internal sealed class LogMelEncoder : IAudioEncoder
     /// <param name="first">The first mel frame summarised.</param>
     /// <param name="last">The last mel frame summarised.</param>
     /// <param name="output">Da values: the means, then the standard deviations.</param>
-    private void Summarise(List<float[]> melFrames, int firstKept, int first, int last, Span<float> output)
+    internal void Summarise(List<float[]> melFrames, int firstKept, int first, int last, Span<float> output)
     {
         var count = last - first + 1;
         for (var band = 0; band < _bands; band++)

@@ -80,6 +80,17 @@ internal sealed class FaceFeaturizer : IDisposable
         return (features, found);
     }
 
+    /// <summary>Writes the embedding of one encoded crop (JPEG bytes, as the extractor writes them) into <paramref name="features"/>, [Dv].</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a readable image; the message names <paramref name="video"/>.</exception>
+    internal void EncodeImage(byte[] image, string video, Span<float> features)
+    {
+        var input = new float[_normalization.ImageSize];
+        FaceImageReader.Read(image, video, _normalization, input);
+        var encoded = new float[FeatureSize];
+        _encoder.Encode(input, 1, encoded);
+        encoded.CopyTo(features);
+    }
+
     /// <summary>Returns the embedding of every file, [files, Dv].</summary>
     internal float[] EncodeAll(IReadOnlyList<string> files, string video)
     {

@@ -17,7 +17,23 @@ internal static class FaceImageReader
     /// <exception cref="InvalidDataException">The file cannot be decoded; the message names the video and the file.</exception>
     public static void Read(string file, string video, FaceImageNormalization normalization, Span<float> destination, FaceAugmentation? augmentation = null)
     {
-        using var decoded = Decode(file, video);
+        using var codec = SKCodec.Create(file, out var opened) ?? throw Unreadable(file, video, opened);
+        Read(codec, file, video, normalization, destination, augmentation);
+    }
+
+    /// <summary>Writes the normalised planes of a crop held in memory (encoded bytes, as a file would hold them) into <paramref name="destination"/>, [3, H, W].</summary>
+    /// <exception cref="InvalidDataException">The bytes cannot be decoded; the message names the video.</exception>
+    public static void Read(byte[] image, string video, FaceImageNormalization normalization, Span<float> destination)
+    {
+        using var data = SKData.CreateCopy(image);
+        const string name = "(live crop)";
+        using var codec = SKCodec.Create(data) ?? throw Unreadable(name, video, SKCodecResult.InvalidInput);
+        Read(codec, name, video, normalization, destination, augmentation: null);
+    }
+
+    private static void Read(SKCodec codec, string file, string video, FaceImageNormalization normalization, Span<float> destination, FaceAugmentation? augmentation)
+    {
+        using var decoded = Decode(codec, file, video);
         if (augmentation is not null)
         {
             using var augmented = augmentation.Apply(decoded, video, file, normalization.Width, normalization.Height);
@@ -35,10 +51,8 @@ internal static class FaceImageReader
         normalization.Write(resized, destination);
     }
 
-    private static SKBitmap Decode(string file, string video)
+    private static SKBitmap Decode(SKCodec codec, string file, string video)
     {
-        using var codec = SKCodec.Create(file, out var opened)
-            ?? throw Unreadable(file, video, opened);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         // IncompleteInput (a truncated file) still fills the missing rows with grey; such a crop is treated as corrupt, not featurised.

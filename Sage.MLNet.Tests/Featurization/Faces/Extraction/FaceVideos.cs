@@ -86,6 +86,17 @@ internal sealed class FaceVideos : IDisposable
             $"-filter_complex \"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10:shortest=1,select='lt(n,25)+gte(n,25)*not(mod(n-25,10))',setpts='if(lt(N,25),N/25,1+(N-25)/10)/TB'[v]\" " +
             "-map \"[v]\" -map 2:a -t 2 -fps_mode passthrough -c:v libx264 -pix_fmt yuv420p -c:a aac");
 
+    /// <summary>
+    /// The face drifting left and right while it grows and shrinks, gone (black) from 4.6 to 5.0 s, with a tone whose pitch
+    /// and loudness wander: features that change all the time, for comparing a live stream with the offline result.
+    /// </summary>
+    public string Wandering(string name = "wandering.mp4", double seconds = 8) =>
+        Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -framerate {Rate} -i \"{Photo}\" " +
+            "-f lavfi -i \"aevalsrc='(0.3+0.25*sin(2*PI*t/2.3))*sin(2*PI*(260+120*sin(2*PI*t/3.1))*t)':s=16000\" " +
+            "-filter_complex \"[1:v]scale=w='110+50*sin(2*PI*t/3.7)':h='110+50*sin(2*PI*t/3.7)':eval=frame[p];" +
+            "[0:v][p]overlay=x='60+70*sin(2*PI*t/5.3)':y=5:enable='not(between(t,4.6,5))'[v]\" " +
+            $"-map \"[v]\" -map 2:a -t {seconds.ToString(CultureInfo.InvariantCulture)} -r {Rate} -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac");
+
     private string Make(string name, string filter, double seconds) =>
         Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -framerate {Rate} -i \"{Photo}\" -f lavfi -i sine=frequency=440:sample_rate=16000 " +
             $"-filter_complex \"{filter}[v]\" -map \"[v]\" -map 2:a -t {seconds.ToString(CultureInfo.InvariantCulture)} -r {Rate} -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac");

@@ -52,6 +52,9 @@ internal sealed class FaceExtractor : IDisposable
     /// <summary>The detector's identity (its model file's SHA-256 and thresholds).</summary>
     public string DetectorIdentity => _detector.Identity;
 
+    /// <summary>The detector itself, for a live stream that detects frame by frame with the same settings; owned by this extractor.</summary>
+    public ISageFaceDetector Detector => _detector;
+
     /// <summary>Where the time of every video extracted (not read from the cache) went.</summary>
     public FaceExtractionTimings Timings { get; } = new();
 

@@ -36,6 +36,9 @@ internal sealed class FaceFrameProcessor : IDisposable
 
     public FaceExtractionTimings Timings { get; } = new();
 
+    /// <summary>The tracks followed now (a live stream picks its main face among them).</summary>
+    public IReadOnlyList<FaceTrack> ActiveTracks => _tracker.Active;
+
     /// <summary>Processes one frame and returns the crops now certain: this frame's seen tracks, and held-back crops of tracks seen again.</summary>
     public List<TrackedCrop> Process(VideoFrame frame)
     {

@@ -1,0 +1,173 @@
+using Microsoft.ML;
+using Sage.MLNet.Evaluation;
+using Sage.MLNet.Tests.Featurization.Faces;
+using Sage.MLNet.Tests.Featurization.Faces.Extraction;
+
+namespace Sage.MLNet.Tests.Live;
+
+/// <summary>
+/// A model trained on features made from raw videos (ExtractFaces → FeaturizeFaces → FeaturizeAudio, 50-frame clips), opened
+/// live: a recorded video pushed frame by frame agrees with the offline <see cref="SageModel.LoadWithFeaturizers"/> result.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class SageLivePredictorTests
+{
+    private const int Window = 50;
+
+    private static FaceVideos s_videos = null!;
+    private static string s_modelPath = null!;
+    private static string s_video = null!;
+    private static TestData.ScoredRow s_offline = null!;
+
+    [ClassInitialize]
+    public static void TrainAndScoreOffline(TestContext context)
+    {
+        s_videos = new FaceVideos();
+        s_video = s_videos.Wandering(seconds: 8);
+        var training = new[] { s_video, s_videos.Pan(seconds: 3), s_videos.Zoom(seconds: 3) };
+        var encoder = Path.Combine(s_videos.Folder, "gap.onnx");
+        GlobalAveragePoolEncoder.Write(encoder);
+        var ml = new MLContext(seed: 1);
+        float[] Labels(int frames, double period) => [.. Enumerable.Range(0, frames).Select(t => (float)(0.8 * Math.Sin(2 * Math.PI * t / period)))];
+        var rows = ml.Data.LoadFromEnumerable(training.Select((file, i) =>
+        {
+            var frames = i == 0 ? 200 : 75;
+            return new LabelledVideo { VideoFile = file, Valence = Labels(frames, 60 + 10 * i), Arousal = Labels(frames, 45 + 7 * i) };
+        }).ToArray());
+        using var extraction = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions { CacheFolder = Path.Combine(s_videos.Folder, "crops"), NoFace = SageNoFacePolicy.Empty }).Fit(rows);
+        using var faces = ml.Transforms.FeaturizeFaces(new SageFaceFeaturizerOptions
+        {
+            EncoderModelPath = encoder,
+            EncoderOutputName = GlobalAveragePoolEncoder.OutputName,
+            ImageWidth = 32,
+            ImageHeight = 32,
+        }).Fit(extraction.Transform(rows));
+        using var audio = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { MelBands = 16 }).Fit(extraction.Transform(rows));
+        var features = ml.Data.Cache(audio.Transform(faces.Transform(extraction.Transform(rows))));
+        var options = TestData.SmallOptions(maxEpochs: 3);
+        options.VisualFeatureSize = faces.FeatureSize;
+        options.AudioFeatureSize = audio.FeatureSize;
+        options.WindowLength = Window;
+        options.WindowStride = Window / 2;
+        using var model = ml.Transforms.Sage(options).Fit(features);
+        s_modelPath = Path.Combine(s_videos.Folder, "live.zip");
+        SageModel.Save(ml, model, rows.Schema, s_modelPath, faces, audio, extraction);
+
+        using var offline = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_videos.Folder, "serving"));
+        s_offline = ml.Data.CreateEnumerable<TestData.ScoredRow>(
+            offline.Transform(ml.Data.LoadFromEnumerable([new VideoOnly { VideoFile = s_video }])), reuseRowObject: false).Single();
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => s_videos?.Dispose();
+
+    [TestMethod]
+    public async Task OpenLive_RecordedVideoAtDefaultLookahead_AgreesWithOfflineTransform()
+    {
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000 });
+        var results = await Run(live, s_video);
+
+        Assert.AreEqual(SageLiveOptions.DefaultLookaheadFrames, live.LookaheadFrames);
+        Assert.AreEqual(Window, live.ContextFrames);
+        Assert.IsTrue(live.ExtractionSaved);
+        Assert.AreEqual(0, live.FramesDropped);
+        Assert.HasCount(s_offline.PredictedValence.Length, results);
+        CollectionAssert.AreEqual(Enumerable.Range(0, results.Count).ToArray(), results.Select(r => r.Frame).ToArray());
+        Assert.AreEqual(results.Count, live.FramesScored);
+        var (valence, arousal) = Agreement(results);
+        // Measured 0.984 (valence) and 0.960 (arousal); the README's Live section has the curve against the lookahead.
+        Assert.IsGreaterThanOrEqualTo(0.95, valence, $"valence CCC live vs offline {valence:F4}");
+        Assert.IsGreaterThanOrEqualTo(0.95, arousal, $"arousal CCC live vs offline {arousal:F4}");
+        // The face is gone from 4.6 to 5.0 s: those frames report no face, the others do.
+        Assert.IsFalse(results[120].FaceFound);
+        Assert.IsTrue(results[20].FaceFound);
+    }
+
+    [TestMethod]
+    public async Task OpenLive_WholeWindowLookahead_EqualsOfflineWhereWindowsCoincide()
+    {
+        // With the lookahead one short of the window, frame 0 comes from the window [0, 49]: offline's first clip, which alone covers frame 0.
+        // Equal values mean equal features (faces, crops, encoder, log-mel alignment) and the same network.
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000, LookaheadFrames = Window - 1, RecomputeEveryFrames = 1 });
+        var results = await Run(live, s_video);
+
+        Assert.AreEqual(s_offline.PredictedValence[0], results[0].Valence, 1e-4f);
+        Assert.AreEqual(s_offline.PredictedArousal[0], results[0].Arousal, 1e-4f);
+    }
+
+    [TestMethod]
+    public async Task Push_QueueOverflows_DropsOldestImagesAndStillGivesEveryFrame()
+    {
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1 });
+        var results = await Run(live, s_video);
+
+        Assert.IsGreaterThan(0, live.FramesDropped, "pushing a whole video at once into a queue of one image drops some");
+        Assert.HasCount(200, results);
+        Assert.AreEqual(live.FramesDropped, results.Count(r => r.Dropped));
+        Assert.AreEqual(200 - live.FramesDropped, live.FramesScored);
+        Assert.IsFalse(results[^1].Dropped, "the newest frame is never the one dropped");
+    }
+
+    [TestMethod]
+    public void OpenLive_LookaheadNotInsideWindow_ThrowsNamingOption()
+    {
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { LookaheadFrames = Window }));
+
+        Assert.AreEqual("options.LookaheadFrames", e.ParamName);
+    }
+
+    [TestMethod]
+    public void Push_TimeNotIncreasing_ThrowsNamingFrame()
+    {
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath);
+        var image = new byte[8 * 8 * 4];
+        live.Push(0.0, image, 8, 8, []);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => live.Push(0.0, image, 8, 8, []));
+
+        StringAssert.Contains(e.Message, "Frame 1's time 0 s");
+    }
+
+    private static async Task<List<SageLiveResult>> Run(SageLivePredictor live, string video)
+    {
+        var reading = Task.Run(async () =>
+        {
+            var results = new List<SageLiveResult>();
+            await foreach (var result in live.ReadResultsAsync())
+            {
+                results.Add(result);
+            }
+            return results;
+        });
+        LiveFeed.Push(live, video);
+        return await reading.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    private static (double Valence, double Arousal) Agreement(IReadOnlyList<SageLiveResult> results)
+    {
+        var valence = new Concordance();
+        var arousal = new Concordance();
+        foreach (var r in results)
+        {
+            valence.Add(r.Valence, s_offline.PredictedValence[r.Frame]);
+            arousal.Add(r.Arousal, s_offline.PredictedArousal[r.Frame]);
+        }
+        return (valence.Value, arousal.Value);
+    }
+
+    private sealed class LabelledVideo
+    {
+        public string VideoFile { get; set; } = "";
+
+        public float[] Valence { get; set; } = [];
+
+        public float[] Arousal { get; set; } = [];
+    }
+
+    private sealed class VideoOnly
+    {
+        public string VideoFile { get; set; } = "";
+    }
+}

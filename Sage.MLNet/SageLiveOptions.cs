@@ -1,0 +1,40 @@
+namespace Sage.MLNet;
+
+/// <summary>Settings of a <see cref="SageLivePredictor"/>: how far it looks ahead, how often it reruns the network, how much it queues.</summary>
+/// <remarks>
+/// <see cref="SageModel.OpenLive"/> copies the values when it is called; changing this object later changes nothing.
+/// The delay of a frame's result is about <see cref="LookaheadFrames"/> frame intervals, plus up to
+/// <see cref="RecomputeEveryFrames"/> − 1 more, plus the time the network takes on one window.
+/// </remarks>
+public sealed class SageLiveOptions
+{
+    /// <summary>The default <see cref="LookaheadFrames"/>: the smallest that kept live results within CCC 0.95 of the offline ones in the measurement of the README's "Live" section (about 1 s at 25 fps).</summary>
+    public const int DefaultLookaheadFrames = 24;
+
+    /// <summary>Gets or sets how many frames after frame t must have arrived before t's result is given, in frames. Default: <see cref="DefaultLookaheadFrames"/>.</summary>
+    /// <remarks>The network is non-causal (its TCN looks both ways, its Transformer sees the whole clip), so a result given
+    /// with no lookahead is computed at the edge of its window; more lookahead is closer to the offline result and later.</remarks>
+    public int LookaheadFrames { get; set; } = DefaultLookaheadFrames;
+
+    /// <summary>Gets or sets how often the network reruns on the latest window, in frames: at most once every this many frames. Default: 2.</summary>
+    /// <remarks>While frames wait in the queue the predictor reruns less often (up to once a second), so it catches up instead of dropping.</remarks>
+    public int RecomputeEveryFrames { get; set; } = 2;
+
+    /// <summary>Gets or sets how many pushed frames may wait for the predictor, in frames. Default: 8.</summary>
+    /// <remarks>When the queue is full the oldest waiting frame's image is dropped (its audio is kept): the freshest frames
+    /// win, so the delay stays bounded when the machine falls behind. A dropped frame still gets a result, marked
+    /// <see cref="SageLiveResult.Dropped"/>, computed with the previous frame's face.</remarks>
+    public int QueueCapacity { get; set; } = 8;
+
+    /// <summary>Gets or sets the stream's frame rate, in frames per second; null estimates it from the first two frames' times. Default: null.</summary>
+    /// <remarks>It sets the span of audio each frame summarises (one frame interval), as the video's frame rate does offline.</remarks>
+    public double? FramesPerSecond { get; set; }
+
+    /// <summary>Gets or sets how many frames before the newest the network sees, in frames; null takes the model's clip length (WindowLength, 300 by default). Default: null.</summary>
+    public int? ContextFrames { get; set; }
+
+    /// <summary>Gets or sets a map from encoder paths as saved in the model to where those files are on this machine; null when they have not moved. Default: null.</summary>
+    public IReadOnlyDictionary<string, string>? EncoderPaths { get; set; }
+
+    internal SageLiveOptions Copy() => (SageLiveOptions)MemberwiseClone();
+}
