@@ -43,8 +43,8 @@ public sealed class SageFaceExtractionOptions
     /// <summary>The smoothing of box and landmarks over time: the One Euro filter's cut-off at rest, in Hz; lower is steadier. Default: 1.5.</summary>
     public double SmoothingCutoff { get; set; } = 1.5;
 
-    /// <summary>How fast the smoothing lets a moving face through: the One Euro filter's speed coefficient, per pixel per second. Default: 0.05.</summary>
-    public double SmoothingBeta { get; set; } = 0.05;
+    /// <summary>How fast the smoothing lets a moving face through: the One Euro filter's speed coefficient, per pixel per second; higher lags less. Default: 0.5.</summary>
+    public double SmoothingBeta { get; set; } = 0.5;
 
     /// <summary>The side of each square crop, in pixels. Default: 112 (Aff-Wild2's <c>cropped_aligned</c> size).</summary>
     public int CropSize { get; set; } = 112;

@@ -18,7 +18,8 @@ trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; 
 
 url=""
 for _ in $(seq 120); do
-  url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" || true)
+  # The first address of the line 'Serving MODEL on URL: POST URL/predict ...'.
+  url=$(sed -n 's|^Serving .* on \(http://127\.0\.0\.1:[0-9]*\):.*|\1|p' "$work/serve.log" | head -n1)
   [ -n "$url" ] && break
   kill -0 $server 2>/dev/null || { cat "$work/serve.log" >&2; echo "serve exited before listening" >&2; exit 1; }
   sleep 0.5

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using FFMpegCore;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Media;
 
 /// <summary>
-/// Reads a video's frame rate with ffprobe and decodes its audio track with ffmpeg to 16 kHz mono, streamed through a
+/// Reads a video's frame rate with ffprobe (and, for a variable-rate video, each frame's time) and decodes its audio track with ffmpeg to 16 kHz mono, streamed through a
 /// pipe block by block (no temporary file, no whole waveform in memory). Thread-safe: each call runs its own processes.
 /// </summary>
 internal sealed class AudioDecoder
@@ -33,7 +34,19 @@ internal sealed class AudioDecoder
         var framesPerSecond = VideoProbe.FrameRate(video)
             ?? throw new InvalidDataException($"video '{videoFile}': ffprobe reports no usable frame rate");
         var audio = analysis.PrimaryAudioStream;
-        return audio is null ? null : new AudioClock(framesPerSecond, (video.StartTime - audio.StartTime).TotalSeconds, analysis.Duration.TotalSeconds);
+        if (audio is null)
+        {
+            return null;
+        }
+        var clock = new AudioClock(framesPerSecond, (video.StartTime - audio.StartTime).TotalSeconds, analysis.Duration.TotalSeconds);
+        if (!VideoProbe.IsVariableRate(video))
+        {
+            return clock;
+        }
+        // Frame t is not at t / fps: read every frame's own time, as the frame reader defines frames. Its times start where
+        // the file's earliest stream starts; the waveform starts where the audio stream does.
+        var shift = (analysis.Format.StartTime - audio.StartTime).TotalSeconds;
+        return clock with { FrameTimes = [.. VideoFrameTimes.Read(videoFile, _ffOptions).Select(t => t + shift)] };
     }
 
     /// <summary>Decodes the audio track, handing <paramref name="consume"/> each block of samples (in [−1, 1]) in order; returns the number of samples.</summary>

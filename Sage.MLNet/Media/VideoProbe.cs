@@ -20,6 +20,15 @@ internal static class VideoProbe
         }
     }
 
+    /// <summary>
+    /// Returns whether the stream's frames are not evenly spaced: its average rate (frames over duration) differs from its
+    /// base rate by more than 0.5%. Constant-rate files give equal rates; phones and screen recorders do not.
+    /// </summary>
+    public static bool IsVariableRate(VideoStream video) =>
+        double.IsFinite(video.AverageFrameRate) && video.AverageFrameRate > 0
+        && double.IsFinite(video.RealFrameRate) && video.RealFrameRate > 0
+        && Math.Abs(video.AverageFrameRate - video.RealFrameRate) > 0.005 * video.RealFrameRate;
+
     /// <summary>Returns avg_frame_rate, or r_frame_rate where ffprobe gives no average; null when neither is a positive number.</summary>
     public static double? FrameRate(VideoStream video)
     {

@@ -70,6 +70,8 @@ internal static class FeaturizerSettings
             settings["melBands"] = options.MelBands;
         }
         settings["missingAudio"] = options.MissingAudio.ToString();
+        // Variable-rate videos align to each frame's own time (before: t / average rate).
+        settings["frameTimes"] = "decoded";
         return settings;
     }
 

@@ -75,16 +75,26 @@ internal sealed class FaceVideos : IDisposable
         Make(name, $"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10:enable='not(between(t,{from.ToString(CultureInfo.InvariantCulture)},{to.ToString(CultureInfo.InvariantCulture)}))'", seconds);
 
     /// <summary>Black frames only.</summary>
-    public string NoFace(string name = "black.mp4", double seconds = 0.6) => Make(name, "[0:v]null", seconds);
+    public string NoFace(string name = "black.mp4", double seconds = 0.6) =>
+        // No photograph input: ffmpeg waits forever on a looped input that no filter reads.
+        Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -f lavfi -i sine=frequency=440:sample_rate=16000 " +
+            $"-map 0:v -map 1:a -t {seconds.ToString(CultureInfo.InvariantCulture)} -r {Rate} -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac");
 
     /// <summary>
     /// The still face, variable frame rate: 25 frames at 25 per second, then 10 frames at 10 per second (times 1.0, 1.1 … 1.9),
     /// stored with their own timestamps.
     /// </summary>
-    public string VariableRate(string name = "vfr.mp4") =>
-        Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -i \"{Photo}\" -f lavfi -i sine=frequency=440:sample_rate=16000 " +
-            $"-filter_complex \"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10:shortest=1,select='lt(n,25)+gte(n,25)*not(mod(n-25,10))',setpts='if(lt(N,25),N/25,1+(N-25)/10)/TB'[v]\" " +
-            "-map \"[v]\" -map 2:a -t 2 -fps_mode passthrough -c:v libx264 -pix_fmt yuv420p -c:a aac");
+    /// <param name="name">The file name.</param>
+    /// <param name="toneSeconds">The audio: a 440 Hz tone for this long, then silence; null: the tone throughout.</param>
+    public string VariableRate(string name = "vfr.mp4", double? toneSeconds = null) =>
+        // A millisecond time base all the way (filter and encoder): the default 1/25 would round 1.1 s to 1.12 s.
+        Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -i \"{Photo}\" -f lavfi -i \"{Tone(toneSeconds)}\" " +
+            $"-filter_complex \"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10:shortest=1,select='lt(n,25)+gte(n,25)*not(mod(n-25,10))',settb=1/1000,setpts='if(lt(N,25),N/25,1+(N-25)/10)/TB'[v]\" " +
+            "-map \"[v]\" -map 2:a -t 2 -fps_mode passthrough -enc_time_base:v 1/1000 -c:v libx264 -pix_fmt yuv420p -c:a aac");
+
+    private static string Tone(double? seconds) => seconds is { } s
+        ? $"sine=frequency=440:sample_rate=16000:duration={s.ToString(CultureInfo.InvariantCulture)},apad"
+        : "sine=frequency=440:sample_rate=16000";
 
     /// <summary>
     /// The face drifting left and right while it grows and shrinks, gone (black) from 4.6 to 5.0 s, with a tone whose pitch
@@ -109,9 +119,13 @@ internal sealed class FaceVideos : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         })!;
-        var errors = ffmpeg.StandardError.ReadToEnd();
-        ffmpeg.WaitForExit();
-        Assert.AreEqual(0, ffmpeg.ExitCode, $"ffmpeg could not make test video {name}: {errors}");
+        var errors = ffmpeg.StandardError.ReadToEndAsync();
+        if (!ffmpeg.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            ffmpeg.Kill();
+            Assert.Fail($"ffmpeg did not finish test video {name} in 2 minutes");
+        }
+        Assert.AreEqual(0, ffmpeg.ExitCode, $"ffmpeg could not make test video {name}: {errors.Result}");
         return path;
     }
 
