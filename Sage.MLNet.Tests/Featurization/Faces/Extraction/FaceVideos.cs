@@ -111,7 +111,8 @@ internal sealed class FaceVideos : IDisposable
         Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -framerate {Rate} -i \"{Photo}\" -f lavfi -i sine=frequency=440:sample_rate=16000 " +
             $"-filter_complex \"{filter}[v]\" -map \"[v]\" -map 2:a -t {seconds.ToString(CultureInfo.InvariantCulture)} -r {Rate} -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac");
 
-    private string Run(string name, string arguments)
+    /// <summary>Runs ffmpeg with <paramref name="arguments"/> writing <paramref name="name"/> in the folder; returns its path.</summary>
+    public string Run(string name, string arguments)
     {
         var path = Path.Combine(Folder, name);
         using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", $"-y -v error {arguments} \"{path}\"")
