@@ -66,9 +66,9 @@ internal sealed class SageTrainer
             double lossSum = 0;
             long steps = 0, frames = 0;
             network.train();
-            foreach (var (video, start) in shuffler.Shuffle(trainReader.Read(random), random))
+            foreach (var clip in shuffler.Shuffle(trainReader.Read(random), random))
             {
-                batch.Add(video, start);
+                batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
                 {
                     frames += Step(network, optimizer, batch, device, ref lossSum, ref steps);
