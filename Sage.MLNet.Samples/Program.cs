@@ -14,5 +14,6 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     PredictCommand.Create(),
     ServeCommand.Create(),
     QuickstartCommand.Create(),
+    RobustnessCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Sage.MLNet.Export;
 using Sage.MLNet.Modeling;
 using Sage.MLNet.Native;
+using Sage.MLNet.Samples.Reports;
 using Sage.MLNet.Synthetic;
 using TorchSharp;
 

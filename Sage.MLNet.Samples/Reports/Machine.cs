@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sage.MLNet.Samples.Benchmarks;
+namespace Sage.MLNet.Samples.Reports;
 
 /// <summary>What /proc/cpuinfo and /proc/loadavg say of this machine, printed with every benchmark number.</summary>
 internal static class Machine
