@@ -13,6 +13,7 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     EvaluateCommand.Create(),
     PredictCommand.Create(),
     ServeCommand.Create(),
+    LiveCommand.Create(),
     QuickstartCommand.Create(),
     RobustnessCommand.Create(),
 };
