@@ -4,14 +4,15 @@ using System.Globalization;
 using FFMpegCore;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Sage.MLNet.Data;
+using Sage.MLNet.Synthetic;
 using Sage.MLNet.Featurization.Faces;
 using Sage.MLNet.Media;
+using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
 /// <summary>
-/// The <c>benchmark video</c> command: a raw 640 × 360, 25 frames/s video of a real face (made from the astronaut photograph
+/// The <c>video</c> command of the benchmark program: a raw 640 × 360, 25 frames/s video of a real face (made from the astronaut photograph
 /// with ffmpeg) through the whole chain, ExtractFaces → FeaturizeFaces (ResNet18) → FeaturizeAudio → SAGE, with each
 /// stage's share; the detector's effective rate when it runs on every k-th frame; what skipping costs in missed, late and
 /// offset faces on short test videos; and (full mode) peak memory for a 1- and a 20-minute video, each in its own process.
@@ -73,7 +74,7 @@ internal static class VideoBenchmark
             foreach (var minutes in memoryMinutes)
             {
                 var path = MakeVideo(folder, photo, $"memory-{minutes}.mp4", minutes * 60);
-                var peak = ChildProcess.Run("benchmark", "video", "--measure-memory", path, "--every", $"{every}");
+                var peak = ChildProcess.Run("video", "--measure-memory", path, "--every", $"{every}");
                 File.Delete(path);
                 table.Add($"Peak memory, {minutes:0.#}-minute video, end to end (k = {every})", peak.Split(' ')[0], "MB", peak[(peak.IndexOf(' ') + 1)..]);
             }
@@ -290,7 +291,7 @@ internal static class VideoBenchmark
         {
             root = root.Parent;
         }
-        var repository = root?.FullName ?? throw new InvalidOperationException("benchmark video runs from the repository (it needs eng/astronaut.sh)");
+        var repository = root?.FullName ?? throw new InvalidOperationException("the video benchmark runs from the repository (it needs eng/astronaut.sh)");
         var photo = Path.Combine(repository, "artifacts", "media", "astronaut.png");
         using var script = Process.Start(new ProcessStartInfo("bash", [Path.Combine(repository, "eng", "astronaut.sh"), photo]) { RedirectStandardOutput = true })!;
         script.StandardOutput.ReadToEnd();
