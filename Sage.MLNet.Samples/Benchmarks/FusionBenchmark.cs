@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Samples.Reports;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
 /// <summary>
-/// <c>benchmark fusion</c>: training and serving frames/s of each fusion variant against <see cref="SageFusion.ReliabilityGuided"/>,
+/// <c>fusion</c>: training and serving frames/s of each fusion variant against <see cref="SageFusion.ReliabilityGuided"/>,
 /// on the default network's shape (Dv 512, Da 128: the default encoders), the variants interleaved so that load from elsewhere hits all alike.
 /// </summary>
 /// <remarks>
