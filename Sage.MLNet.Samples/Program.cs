@@ -15,7 +15,6 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     ServeCommand.Create(),
     LiveCommand.Create(),
     QuickstartCommand.Create(),
-    BenchmarkCommand.Create(),
     RobustnessCommand.Create(),
 };
 return root.Parse(args).Invoke();

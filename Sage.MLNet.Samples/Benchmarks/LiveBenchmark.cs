@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Sage.MLNet.Samples.Live;
-using Sage.MLNet.Samples.Workflow;
+using Sage.MLNet.Samples.Reports;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
@@ -148,7 +149,7 @@ internal static class LiveBenchmark
     private static string MakeModel(string root)
     {
         var ml = new MLContext(seed: 1);
-        var raw = ml.Data.LoadFromEnumerable(Array.Empty<RawVideo>());
+        var raw = ml.Data.LoadFromEnumerable(Array.Empty<RawRow>());
         using var faces = ml.Transforms.FeaturizeFaces().Fit(raw);
         using var audio = ml.Transforms.FeaturizeAudio().Fit(raw);
         var features = SyntheticVideoFeatures.Create(ml, videos: 2, faces.FeatureSize, audio.FeatureSize, minFrames: 300, maxFrames: 300);
@@ -166,5 +167,15 @@ internal static class LiveBenchmark
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {errors}");
+    }
+
+    /// <summary>The raw columns the default featurizers read: the schema they are fitted on (no rows).</summary>
+    private sealed class RawRow
+    {
+        public string FaceFolder { get; set; } = "";
+
+        public string VideoFile { get; set; } = "";
+
+        public int FrameCount { get; set; }
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
-using Sage.MLNet.Samples.Benchmarks;
+using Sage.MLNet.Samples.Reports;
 using Sage.MLNet.Samples.Robustness;
 using Sage.MLNet.Samples.Terminal;
 using Sage.MLNet.Samples.Workflow;

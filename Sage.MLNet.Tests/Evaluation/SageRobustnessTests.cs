@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet.Tests.Evaluation;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FFMpegCore;
-using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Featurization.Faces;
@@ -35,7 +35,7 @@ internal sealed class FaceExtractor : IDisposable
     public FaceExtractor(SageFaceExtractionOptions options)
     {
         _options = options;
-        _ffOptions = Audio.FFMpegBinaries.Find(options.FFMpegBinaryFolder);
+        _ffOptions = FFMpegBinaries.Find(options.FFMpegBinaryFolder);
         _root = Path.GetFullPath(options.CacheFolder ?? Path.Combine(Path.GetTempPath(), "sage-faces"));
         _ownsDetector = options.Detector is null;
         _detector = options.Detector
