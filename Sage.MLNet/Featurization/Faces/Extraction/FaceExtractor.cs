@@ -24,7 +24,7 @@ internal sealed record ExtractedFaces(string Folder, int FrameCount, float[] Fac
 internal sealed class FaceExtractor : IDisposable
 {
     /// <summary>Changes whenever this code's crops change for the same settings (alignment rule, tracker, JPEG quality).</summary>
-    public const int ExtractorVersion = 1;
+    public const int ExtractorVersion = 2;
 
     private readonly SageFaceExtractionOptions _options;
     private readonly ISageFaceDetector _detector;
