@@ -128,6 +128,34 @@ public sealed class ExtractFacesTests
     }
 
     [TestMethod]
+    public void ExtractFaces_RowPerPerson_GivesEachPersonARowWithLeftRightIds()
+    {
+        var two = s_videos.TwoFaces("pair.mp4", seconds: 0.6);
+        var one = s_videos.Static("alone.mp4", seconds: 0.4);
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = two }, new VideoRow { VideoFile = one }]);
+        using var extraction = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions { CacheFolder = CacheFolder(), RowPerPerson = true }).Fit(rows);
+
+        var output = extraction.Transform(rows);
+        var people = ml.Data.CreateEnumerable<PersonRow>(output, reuseRowObject: false).ToArray();
+
+        Assert.AreEqual(TextDataViewType.Instance, output.Schema["PersonId"].Type);
+        CollectionAssert.AreEqual(output.Schema.Select(c => (c.Name, c.Type)).ToArray(), extraction.GetOutputSchema(rows.Schema).Select(c => (c.Name, c.Type)).ToArray());
+        // The large face (the main person) is on the left of the frame, the small one on the right.
+        CollectionAssert.AreEqual(new[] { "pair_left", "pair_right", "alone" }, people.Select(p => p.PersonId).ToArray());
+        CollectionAssert.AreEqual(new[] { two, two, one }, people.Select(p => p.VideoFile).ToArray());
+        Assert.AreEqual(Path.Combine(people[0].FaceFolder, "person-2"), people[1].FaceFolder);
+        Assert.AreEqual(15f, people[0].FaceFound.Sum());
+        Assert.AreEqual(15f, people[1].FaceFound.Sum());
+        Assert.HasCount(15, Directory.GetFiles(people[1].FaceFolder, "*.jpg"));
+        Assert.AreEqual(10, people[2].FrameCount);
+        using var features = ml.Transforms.FeaturizeFaces().Fit(output);
+        var visual = features.Transform(output).GetColumn<float[]>("VisualFeatures").ToArray();
+        Assert.HasCount(3, visual);
+        CollectionAssert.AreNotEqual(visual[0][..512], visual[1][..512], "each person's row is featurised from their own crops");
+    }
+
+    [TestMethod]
     public void ExtractFaces_NoFaceEver_FailsNamingTheFileOrGivesEmptyByOption()
     {
         var video = s_videos.NoFace("never.mp4");
@@ -239,6 +267,19 @@ public sealed class ExtractFacesTests
     private sealed class VideoRow
     {
         public string VideoFile { get; set; } = "";
+    }
+
+    private sealed class PersonRow
+    {
+        public string VideoFile { get; set; } = "";
+
+        public string FaceFolder { get; set; } = "";
+
+        public string PersonId { get; set; } = "";
+
+        public int FrameCount { get; set; }
+
+        public float[] FaceFound { get; set; } = [];
     }
 
     private sealed class ExtractedRow
