@@ -156,6 +156,26 @@ public sealed class ExtractFacesTests
     }
 
     [TestMethod]
+    public void ExtractFaces_DetectorOfYourOwn_DrivesTheCropsAndKeysTheCache()
+    {
+        // Black frames: BlazeFace finds nothing, the user's detector reports a face with RetinaFace's five points on every frame.
+        var video = s_videos.NoFace("own-detector.mp4");
+        var cache = CacheFolder();
+        using var first = new FixedDetector("fixed-v1");
+        using var second = new FixedDetector("fixed-v2");
+
+        var a = Extract(new SageFaceExtractionOptions { Detector = first, CacheFolder = cache }, video).Single();
+        var b = Extract(new SageFaceExtractionOptions { Detector = second, CacheFolder = cache }, video).Single();
+
+        CollectionAssert.AreEqual(Enumerable.Repeat(1f, 15).ToArray(), a.FaceFound);
+        Assert.AreEqual(15, first.Calls);
+        Assert.AreEqual(15, second.Calls, "another identity is another cache entry: detected again");
+        Assert.AreNotEqual(a.FaceFolder, b.FaceFolder);
+        Assert.IsFalse(first.Disposed, "the caller owns the detector");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(a.FaceFolder, "extraction.json")), "fixed-v1");
+    }
+
+    [TestMethod]
     public void ExtractFaces_NoFaceEver_FailsNamingTheFileOrGivesEmptyByOption()
     {
         var video = s_videos.NoFace("never.mp4");
@@ -267,6 +287,25 @@ public sealed class ExtractFacesTests
     private sealed class VideoRow
     {
         public string VideoFile { get; set; } = "";
+    }
+
+    /// <summary>A detector of the user's own that reports the same face, with five RetinaFace-style points, on every frame.</summary>
+    private sealed class FixedDetector(string identity) : ISageFaceDetector
+    {
+        public int Calls { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public string Identity => identity;
+
+        public IReadOnlyList<SageFaceDetection> Detect(ReadOnlySpan<byte> rgba, int width, int height)
+        {
+            Calls++;
+            return [new(new System.Drawing.RectangleF(120, 50, 60, 70),
+                [new(138, 75), new(162, 75), new(150, 90), new(140, 102), new(160, 102)], 0.99f)];
+        }
+
+        public void Dispose() => Disposed = true;
     }
 
     private sealed class PersonRow
