@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FFMpegCore;
-using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Media;
 

@@ -29,6 +29,10 @@ internal static class FaceExtractionOptionsCheck
             (o.FaceFoundColumnName, nameof(o.FaceFoundColumnName)),
             (o.FrameTimeColumnName, nameof(o.FrameTimeColumnName)),
         ];
+        if (o.RowPerPerson)
+        {
+            columns = [.. columns, (o.PersonIdColumnName, nameof(o.PersonIdColumnName))];
+        }
         foreach (var (value, name) in columns)
         {
             ColumnName(value, name);
