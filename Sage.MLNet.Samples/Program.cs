@@ -13,7 +13,8 @@ var root = new RootCommand("Sage.MLNet samples: SAGE valence-arousal estimation 
     EvaluateCommand.Create(),
     PredictCommand.Create(),
     ServeCommand.Create(),
+    LiveCommand.Create(),
     QuickstartCommand.Create(),
-    BenchmarkCommand.Create(),
+    RobustnessCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.ML;
 
+using Sage.MLNet.Synthetic;
+
 namespace Sage.MLNet.Samples;
 
 /// <summary>

@@ -1,6 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+using Sage.MLNet.Synthetic;
+using Sage.MLNet.Tests.Media;
+
 namespace Sage.MLNet.Tests;
 
 /// <summary>

@@ -88,6 +88,26 @@ public sealed class SageEstimatorTests
     }
 
     [TestMethod]
+    public void Sage_OptionsChangedAfterTheCall_EstimatorKeepsTheValidatedCopy()
+    {
+        var epochs = new List<SageTrainingProgress>();
+        var options = TestData.SmallOptions(maxEpochs: 1);
+        options.Progress = new Collect(epochs);
+        var estimator = s_ml.Transforms.Sage(options);
+        options.MaxEpochs = 0;                      // each would fail validation in the catalog call
+        options.PredictedValenceColumnName = "PredictedArousal";
+        options.VisualFeaturesColumnName = "";
+
+        var shape = estimator.GetOutputSchema(TestData.ShapeOf(s_test.Schema));
+        using var model = estimator.Fit(TestData.Videos(s_ml, 2, seed: 5, minFrames: 20, maxFrames: 40));
+
+        Assert.AreEqual(1, shape.Count(c => c.Name == "PredictedValence"));
+        Assert.AreEqual(1, shape.Count(c => c.Name == "PredictedArousal"));
+        Assert.AreEqual(1, epochs.Count, "trained the one epoch it was validated with");
+        Assert.IsNotNull(model.Transform(s_test).Schema.GetColumnOrNull("PredictedValence"));
+    }
+
+    [TestMethod]
     public void PredictionEngine_OneVideo_AgreesWithTransform()
     {
         var inputs = TestData.Rows(s_test, s_ml);
@@ -144,4 +164,10 @@ public sealed class SageEstimatorTests
 
     private static TestData.ScoredRow[] Scores(IDataView scored) =>
         s_ml.Data.CreateEnumerable<TestData.ScoredRow>(scored, reuseRowObject: false).ToArray();
+
+    /// <summary>Collects progress reports synchronously (unlike <see cref="Progress{T}"/>, which posts them later).</summary>
+    private sealed class Collect(List<SageTrainingProgress> reports) : IProgress<SageTrainingProgress>
+    {
+        public void Report(SageTrainingProgress value) => reports.Add(value);
+    }
 }

@@ -1,4 +1,5 @@
 using Sage.MLNet.Modeling;
+using Sage.MLNet.Synthetic;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Sage.MLNet.Featurization.Audio;
 
 namespace Sage.MLNet;
 
@@ -39,26 +40,17 @@ public static class AudioFeaturizationCatalog
     /// Save the fitted transformer with the model trained on its features through <see cref="SageModel.Save"/>.
     /// </para>
     /// </remarks>
-    /// <exception cref="ArgumentException">A column name is empty.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="SageAudioFeaturizerOptions.MelBands"/> is below 1, or <see cref="SageAudioFeaturizerOptions.MissingAudio"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (an empty column name or cache folder, <see cref="SageAudioFeaturizerOptions.MelBands"/>
+    /// below 1, an undefined <see cref="SageAudioFeaturizerOptions.MissingAudio"/>); the parameter name says which.</exception>
     /// <exception cref="FileNotFoundException"><see cref="SageAudioFeaturizerOptions.EncoderModelPath"/> does not exist.</exception>
     public static SageAudioFeaturizerEstimator FeaturizeAudio(this TransformsCatalog catalog, SageAudioFeaturizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.VideoFileColumnName, nameof(options.VideoFileColumnName));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.FrameCountColumnName, nameof(options.FrameCountColumnName));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MelBands, 1, nameof(options.MelBands));
-        if (!Enum.IsDefined(options.MissingAudio))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options.MissingAudio), options.MissingAudio, $"'{options.MissingAudio}' is not a {nameof(SageMissingAudioPolicy)}");
-        }
-        if (options.EncoderModelPath is not null && !File.Exists(options.EncoderModelPath))
-        {
-            throw new FileNotFoundException($"Could not find the audio encoder model '{options.EncoderModelPath}'", options.EncoderModelPath);
-        }
-        return new SageAudioFeaturizerEstimator(catalog, options);
+        // The estimator keeps the copy it validated: changing options later changes nothing.
+        var copy = options.Copy();
+        AudioOptionsCheck.Validate(copy);
+        return new SageAudioFeaturizerEstimator(catalog, copy);
     }
 
     /// <summary>Creates a <see cref="SageAudioFeaturizerEstimator"/> with the default log-mel encoder (Da = 128).</summary>

@@ -24,8 +24,10 @@ public static class FaceFeaturizationCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        FaceOptionsValidation.Validate(options);
-        return new SageFaceFeaturizerEstimator(catalog, options);
+        // The estimator keeps the copy it validated: changing options later changes nothing.
+        var copy = options.Copy();
+        FaceOptionsCheck.Validate(copy);
+        return new SageFaceFeaturizerEstimator(catalog, copy);
     }
 
     /// <summary>Creates a <see cref="SageFaceFeaturizerEstimator"/> with the packaged ResNet18 at 112 × 112 and default settings.</summary>

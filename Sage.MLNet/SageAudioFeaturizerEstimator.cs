@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet;
 
@@ -21,11 +22,10 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
     /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
     /// <exception cref="FileNotFoundException">ffmpeg or ffprobe cannot be found; the message says how to install it.</exception>
     /// <exception cref="InvalidDataException">The ONNX encoder's input or output has an unexpected shape.</exception>
-    /// <exception cref="ArgumentException"><see cref="SageAudioFeaturizerOptions.CacheFolder"/> is empty.</exception>
     public SageAudioFeaturizerTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        AudioFeaturizerColumns.Check(input.Schema, _options);
+        AudioColumns.Check(input.Schema, _options);
         var ffOptions = FFMpegBinaries.Find(_options.FFMpegBinaryFolder);
         IAudioEncoder encoder = _options.EncoderModelPath is null
             ? new LogMelEncoder(_options.MelBands)
@@ -52,7 +52,7 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
     /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        AudioFeaturizerColumns.Check(inputSchema, _options);
+        AudioColumns.Check(inputSchema, _options);
         // The stock CustomMapping estimator computes the output shape without calling its action, so no featuriser is needed.
         return AudioFeaturizerMapping.Create(_catalog, _options, static (_, _) => []).GetOutputSchema(inputSchema);
     }

@@ -41,4 +41,7 @@ public sealed class SageAudioFeaturizerOptions
     /// See <see cref="SageFeatureCache"/> for the keys and for filling the cache in shards.
     /// </remarks>
     public string? CacheFolder { get; set; }
+
+    /// <summary>Returns a copy of every setting, which the estimator keeps so that later changes to this object change nothing.</summary>
+    internal SageAudioFeaturizerOptions Copy() => (SageAudioFeaturizerOptions)MemberwiseClone();
 }

@@ -48,7 +48,7 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
     /// <exception cref="ArgumentOutOfRangeException">The video-file column is missing or not text, or the frame-count column is missing or not Int32.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
-        AudioFeaturizerColumns.Check(inputSchema, _options);
+        AudioColumns.Check(inputSchema, _options);
         return _mapping.GetOutputSchema(inputSchema);
     }
 
@@ -56,7 +56,7 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
     /// <inheritdoc cref="GetOutputSchema(DataViewSchema)" path="/exception"/>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
-        AudioFeaturizerColumns.Check(inputSchema, _options);
+        AudioColumns.Check(inputSchema, _options);
         return _mapping.GetRowToRowMapper(inputSchema);
     }
 
@@ -66,7 +66,7 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        AudioFeaturizerColumns.Check(input.Schema, _options);
+        AudioColumns.Check(input.Schema, _options);
         return new BadRowErrorDataView(_mapping.Transform(input));
     }
 
@@ -86,5 +86,5 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
 
     string ICacheableFeaturizer.FrameCountColumnName => _options.FrameCountColumnName;
 
-    void ICacheableFeaturizer.CheckInput(DataViewSchema schema) => AudioFeaturizerColumns.Check(schema, _options);
+    void ICacheableFeaturizer.CheckInput(DataViewSchema schema) => AudioColumns.Check(schema, _options);
 }

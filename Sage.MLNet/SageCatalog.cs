@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Evaluation;
+using Sage.MLNet.Training.CrossValidation;
+using Sage.MLNet.Training;
 
 namespace Sage.MLNet;
 
@@ -15,8 +17,10 @@ public static class SageCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        SageOptionsValidation.Validate(options);
-        return new SageEstimator(catalog, options);
+        // The estimator keeps the copy it validated, as ML.NET's own catalogs do: changing options later changes nothing.
+        var copy = options.Copy();
+        SageOptionsCheck.Validate(copy);
+        return new SageEstimator(catalog, copy);
     }
 
     /// <summary>Creates a <see cref="SageEstimator"/> with default network sizes and training settings.</summary>
@@ -71,9 +75,10 @@ public static class SageCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(crossValidation);
-        SageOptionsValidation.Validate(options);
-        SageCrossValidationOptionsValidation.Validate(crossValidation, options);
-        return new SageCrossValidationEstimator(catalog, options, crossValidation);
+        var (optionsCopy, crossValidationCopy) = (options.Copy(), crossValidation.Copy());
+        SageOptionsCheck.Validate(optionsCopy);
+        SageCrossValidationOptionsCheck.Validate(crossValidationCopy, optionsCopy);
+        return new SageCrossValidationEstimator(catalog, optionsCopy, crossValidationCopy);
     }
 
     /// <summary>
@@ -96,40 +101,6 @@ public static class SageCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
-        return Ccc(data, valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName);
-    }
-
-    /// <summary>Returns the CCC of scored rows; <see cref="EvaluateCcc"/> with no catalog, for scores computed inside the library.</summary>
-    internal static CccMetrics Ccc(IDataView data, string valenceColumnName, string arousalColumnName,
-        string predictedValenceColumnName, string predictedArousalColumnName)
-    {
-        string[] names = [valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName];
-        string[] roles = ["valence", "arousal", "predicted valence", "predicted arousal"];
-        for (var i = 0; i < names.Length; i++)
-        {
-            MLNet.Data.SageColumns.CheckVector(data.Schema, roles[i], names[i]);
-        }
-        var columns = names.Select(name => data.Schema[name]).ToArray();
-        using var cursor = data.GetRowCursor(columns);
-        var getters = columns.Select(column => cursor.GetGetter<VBuffer<float>>(column)).ToArray();
-        var values = new VBuffer<float>[columns.Length];
-        var evaluator = new CccEvaluator();
-        long row = 0;
-        while (cursor.MoveNext())
-        {
-            for (var i = 0; i < getters.Length; i++)
-            {
-                getters[i](ref values[i]);
-                if (values[i].Length != values[0].Length)
-                {
-                    throw new InvalidDataException(
-                        $"row {row}: column '{names[i]}' has {values[i].Length} values but column '{names[0]}' has {values[0].Length}");
-                }
-            }
-            var dense = values.Select(v => v.DenseValues().ToArray()).ToArray();
-            evaluator.AddVideo(dense[2], dense[3], dense[0], dense[1]);
-            row++;
-        }
-        return evaluator.Result;
+        return CccEvaluator.Evaluate(data, valenceColumnName, arousalColumnName, predictedValenceColumnName, predictedArousalColumnName);
     }
 }

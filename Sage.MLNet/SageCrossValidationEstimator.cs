@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Sage.MLNet.Data;
+using Sage.MLNet.Evaluation;
+using Sage.MLNet.Export;
 using Sage.MLNet.Training.CrossValidation;
 
 namespace Sage.MLNet;
@@ -54,14 +56,13 @@ public sealed class SageCrossValidationEstimator : IEstimator<SageCrossValidatio
         var folds = new CrossValidationTrainer(_options, _crossValidation).Train(input);
         var weights = FoldSelection.Choose(_crossValidation.Selection, [.. folds.Select(f => f.Validation)]);
         var checkpoints = folds.Select(f => f.Checkpoint).ToArray();
-        var graph = FoldEnsemble.Export(checkpoints, weights, SageEstimator.OnnxNames(_options));
-        // The inner model's own checkpoint is never exposed: the transformer saves each fold's checkpoint instead.
-        var model = SageTransformer.Create(_catalog, _options, graph, checkpoints[weights.ValenceFold ?? 0], input);
+        // The combined model has no checkpoint of its own: the transformer saves each fold's checkpoint instead.
+        var model = SageServedModel.FromCheckpoints(_catalog, _options, checkpoints, weights.Valence, weights.Arousal, input);
         try
         {
             var combined = validationData is null
                 ? null
-                : SageCatalog.Ccc(model.Transform(validationData), _options.ValenceColumnName, _options.ArousalColumnName,
+                : CccEvaluator.Evaluate(model.Transform(validationData), _options.ValenceColumnName, _options.ArousalColumnName,
                     _options.PredictedValenceColumnName, _options.PredictedArousalColumnName);
             var results = folds.Select((f, i) => new SageFoldResult(i + 1, f.HeldOutVideos, f.HeldOutFrames, f.BestEpoch, f.Epochs,
                 f.HeldOut, f.Validation, weights.Valence[i], weights.Arousal[i])).ToArray();

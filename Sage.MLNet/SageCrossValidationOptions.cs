@@ -32,4 +32,7 @@ public sealed class SageCrossValidationOptions
 
     /// <summary>Receives a report after every epoch of every fold, in addition to <see cref="SageOptions.Progress"/>. Default: none.</summary>
     public IProgress<SageFoldProgress>? Progress { get; set; }
+
+    /// <summary>Returns a shallow copy: every setting, with the same data view and progress references.</summary>
+    internal SageCrossValidationOptions Copy() => (SageCrossValidationOptions)MemberwiseClone();
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Export;
 using Sage.MLNet.Persistence;
 
 namespace Sage.MLNet;
@@ -17,10 +18,10 @@ namespace Sage.MLNet;
 /// </remarks>
 public sealed class SageCrossValidationTransformer : ITransformer, IDisposable
 {
-    private readonly SageTransformer _model;
+    private readonly SageServedModel _model;
     private readonly IReadOnlyList<SageCheckpoint> _checkpoints;
 
-    internal SageCrossValidationTransformer(SageTransformer model, SageCrossValidationReport report,
+    internal SageCrossValidationTransformer(SageServedModel model, SageCrossValidationReport report,
         IReadOnlyList<SageCheckpoint> checkpoints)
     {
         _model = model;
@@ -63,7 +64,7 @@ public sealed class SageCrossValidationTransformer : ITransformer, IDisposable
         _checkpoints[fold - 1].Save(path);
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_model).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => _model.Save(ctx);
 
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _model.Dispose();

@@ -51,8 +51,7 @@ public sealed class SageEstimator : IEstimator<SageTransformer>
         var config = SageNetworkConfig.From(_options);
         using var network = new SageTrainer(_options, config).Train(input);
         var checkpoint = SageCheckpoint.From(network);
-        var graph = SageOnnxExporter.Export(network, OnnxNames(_options));
-        return SageTransformer.Create(_catalog, _options, graph, checkpoint, input);
+        return new SageTransformer(SageServedModel.FromNetwork(_catalog, _options, network, input), checkpoint);
     }
 
     /// <summary>Returns the schema <see cref="Fit(IDataView)"/>'s model will produce: the input plus the output columns of its fusion variant.</summary>
@@ -61,13 +60,4 @@ public sealed class SageEstimator : IEstimator<SageTransformer>
         SageColumns.CheckFeatures(inputSchema, _options);
         return OutputColumns.Append(_catalog, inputSchema, _options);
     }
-
-    internal static SageOnnxNames OnnxNames(SageOptions options) => new(
-        options.VisualFeaturesColumnName,
-        options.AudioFeaturesColumnName,
-        options.PredictedValenceColumnName,
-        options.PredictedArousalColumnName,
-        options.ReliabilityColumnName,
-        options.VisualReliabilityColumnName,
-        options.AudioReliabilityColumnName);
 }

@@ -26,4 +26,7 @@ public sealed class SageFaceAugmentation
 
     /// <summary>Gets or sets the seed of the draws. Default: 1.</summary>
     public int Seed { get; set; } = 1;
+
+    /// <summary>Returns a copy of every setting.</summary>
+    internal SageFaceAugmentation Copy() => (SageFaceAugmentation)MemberwiseClone();
 }

@@ -34,7 +34,7 @@ public sealed class SageFaceExtractionOptions
     /// <summary>The box overlap (intersection over union) from which the packaged detector blends two candidates into one face. Default: 0.3.</summary>
     public float SuppressionOverlap { get; set; } = 0.3f;
 
-    /// <summary>Runs the detector on every k-th frame only and follows the faces in between, in frames. Default: 1 (every frame).</summary>
+    /// <summary>Runs the detector on every k-th frame only and holds each face's pose in between, in frames; it still runs on every frame while no face is followed or one was just missed. Default: 1 (every frame).</summary>
     public int DetectEveryFrames { get; set; } = 1;
 
     /// <summary>The longest run of frames without a detection that a face's track bridges (its crops continue with the last pose), in frames. Default: 5.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Featurization.Faces;
 
 namespace Sage.MLNet;
@@ -17,7 +18,7 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
         _options = options;
     }
 
-    /// <summary>Checks the input columns and opens the image encoder; the data itself is not read.</summary>
+    /// <summary>Checks the input columns and opens the image encoder (and the cache folder); the data itself is not read.</summary>
     /// <param name="input">Rows with the face-folder and frame-count columns.</param>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or mistyped; the message names it.</exception>
     /// <exception cref="FileNotFoundException">The encoder model is missing; the message names the path.</exception>
@@ -25,7 +26,30 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
     {
         ArgumentNullException.ThrowIfNull(input);
         FaceColumns.Check(input.Schema, _options);
-        return new SageFaceFeaturizerTransformer(_catalog, _options);
+        var featurizer = FaceFeaturizer.Create(_options);
+        try
+        {
+            // The settings hash reads the encoder file once here, not once per video.
+            var folder = _options.CacheFolder is { } cacheFolder ? FeatureCacheFolder.Open(cacheFolder, FeaturizerSettings.Faces(_options)) : null;
+            var cached = new CachedFeaturizer(folder, VideoKeys.ForFaceFolder,
+                (faces, frameCount) =>
+                {
+                    var (features, faceFound) = featurizer.Featurize(faces, frameCount);
+                    return new VideoFeatures(frameCount, featurizer.FeatureSize, features, 1, faceFound);
+                },
+                featurizer.FeatureSize, extraChannels: 1);
+            var mapping = FaceFeaturizerMapping.Create(_catalog, _options, (faces, frameCount) =>
+            {
+                var features = cached.Featurize(faces, frameCount);
+                return (features.Values, features.Extra);
+            }).Fit(input);
+            return new SageFaceFeaturizerTransformer(mapping, featurizer, cached, _options);
+        }
+        catch
+        {
+            featurizer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Returns the input columns plus the features and FaceFound columns, both variable-length vectors of Single.</summary>
@@ -35,8 +59,7 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         FaceColumns.Check(inputSchema, _options);
-        // SchemaShape.Column's constructor is internal; the stock mapping that Transform uses declares the same columns.
-        // Asking for its shape never runs the mapping, so it gets one that does nothing.
-        return FaceFeaturizerMapping.Create(_catalog, static (_, _) => ([], []), _options).GetOutputSchema(inputSchema);
+        // The stock CustomMapping estimator computes the output shape without calling its action, so no featuriser is needed.
+        return FaceFeaturizerMapping.Create(_catalog, _options, static (_, _) => ([], [])).GetOutputSchema(inputSchema);
     }
 }

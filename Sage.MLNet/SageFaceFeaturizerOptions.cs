@@ -79,4 +79,14 @@ public sealed class SageFaceFeaturizerOptions
     /// their own key. <see cref="SageModel.Save"/> does not keep this setting: serving never augments.
     /// </remarks>
     public SageFaceAugmentation? TrainingAugmentation { get; set; }
+
+    /// <summary>Returns a copy of every setting (arrays and the augmentation copied too), which the estimator keeps so that later changes to this object change nothing.</summary>
+    internal SageFaceFeaturizerOptions Copy()
+    {
+        var copy = (SageFaceFeaturizerOptions)MemberwiseClone();
+        copy.EncoderChannelMeans = (float[])EncoderChannelMeans?.Clone()!;
+        copy.EncoderChannelStds = (float[])EncoderChannelStds?.Clone()!;
+        copy.TrainingAugmentation = TrainingAugmentation?.Copy();
+        return copy;
+    }
 }

@@ -20,27 +20,17 @@ namespace Sage.MLNet;
 /// </remarks>
 public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, ICacheableFeaturizer
 {
-    private readonly SageFaceFeaturizerOptions _options;
+    private readonly ITransformer _mapping;
     private readonly FaceFeaturizer _featurizer;
-    private readonly IEstimator<ITransformer> _mapping;
     private readonly CachedFeaturizer _cached;
+    private readonly SageFaceFeaturizerOptions _options;
 
-    internal SageFaceFeaturizerTransformer(TransformsCatalog catalog, SageFaceFeaturizerOptions options)
+    internal SageFaceFeaturizerTransformer(ITransformer mapping, FaceFeaturizer featurizer, CachedFeaturizer cached, SageFaceFeaturizerOptions options)
     {
+        _mapping = mapping;
+        _featurizer = featurizer;
+        _cached = cached;
         _options = options;
-        _featurizer = FaceFeaturizer.Create(options);
-        try
-        {
-            // The settings hash reads the encoder file once here, not once per video.
-            var folder = options.CacheFolder is { } cacheFolder ? FeatureCacheFolder.Open(cacheFolder, FeaturizerSettings.Faces(options)) : null;
-            _cached = new CachedFeaturizer(folder, VideoKeys.ForFaceFolder, Compute, _featurizer.FeatureSize, extraChannels: 1);
-        }
-        catch
-        {
-            _featurizer.Dispose();
-            throw;
-        }
-        _mapping = FaceFeaturizerMapping.Create(catalog, Featurize, options);
     }
 
     /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
@@ -49,8 +39,8 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     /// <summary>The encoder with its normalisation, for a live stream that encodes one crop at a time.</summary>
     internal FaceFeaturizer Featurizer => _featurizer;
 
-    /// <summary>Returns false: each row is one video, so the transformer has no per-row mapper to offer.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>Gets whether rows can be featurised one at a time; true, so <c>PredictionEngine</c> works.</summary>
+    public bool IsRowToRowMapper => true;
 
     /// <summary>Returns the width Dv of one frame's features: 512 for the packaged ResNet18.</summary>
     public int FeatureSize => _featurizer.FeatureSize;
@@ -62,7 +52,7 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         FaceColumns.Check(inputSchema, _options);
-        return FaceColumns.Output(inputSchema, _options);
+        return _mapping.GetOutputSchema(inputSchema);
     }
 
     /// <summary>Returns the rows with each video's features (T × Dv, frame-major) and FaceFound (T values), computed when read.</summary>
@@ -79,7 +69,7 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     {
         ArgumentNullException.ThrowIfNull(input);
         FaceColumns.Check(input.Schema, _options);
-        return new BadRowErrorDataView(_mapping.Fit(input).Transform(input));
+        return new BadRowErrorDataView(_mapping.Transform(input));
     }
 
     /// <summary>Throws <see cref="NotSupportedException"/>: ML.NET's public API cannot save this featurizer's state; <see cref="SageModel.Save"/> saves its settings instead.</summary>
@@ -89,11 +79,15 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
         throw new NotSupportedException(
             "SageFaceFeaturizerTransformer cannot be saved by mlContext.Model.Save: save the trained SAGE model with SageModel.Save(..., faces: this featurizer) and load both with SageModel.LoadWithFeaturizers");
 
-    /// <summary>Returns nothing: <see cref="IsRowToRowMapper"/> is false.</summary>
-    /// <param name="inputSchema">Unused.</param>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("SageFaceFeaturizerTransformer featurises whole videos; use Transform");
+    /// <summary>Returns a row mapper that adds the features and FaceFound columns, for one-row-at-a-time use.</summary>
+    /// <param name="inputSchema">The schema of the rows to featurise.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or mistyped; the message names it.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FaceColumns.Check(inputSchema, _options);
+        return _mapping.GetRowToRowMapper(inputSchema);
+    }
 
     /// <summary>Closes the encoder's ONNX Runtime session.</summary>
     public void Dispose() => _featurizer.Dispose();
@@ -105,16 +99,4 @@ public sealed class SageFaceFeaturizerTransformer : ITransformer, IDisposable, I
     string ICacheableFeaturizer.FrameCountColumnName => _options.FrameCountColumnName;
 
     void ICacheableFeaturizer.CheckInput(DataViewSchema schema) => FaceColumns.Check(schema, _options);
-
-    private (float[] Features, float[] FaceFound) Featurize(string folder, int frameCount)
-    {
-        var features = _cached.Featurize(folder, frameCount);
-        return (features.Values, features.Extra);
-    }
-
-    private VideoFeatures Compute(string folder, int frameCount)
-    {
-        var (features, faceFound) = _featurizer.Featurize(folder, frameCount);
-        return new VideoFeatures(frameCount, _featurizer.FeatureSize, features, 1, faceFound);
-    }
 }

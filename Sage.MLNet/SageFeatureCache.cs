@@ -69,15 +69,8 @@ public static class SageFeatureCache
         ArgumentNullException.ThrowIfNull(videos);
         ArgumentNullException.ThrowIfNull(featurizer);
         options ??= new SageFeatureCacheFillOptions();
+        FeatureCacheFillOptionsCheck.Validate(options);
         var (shardIndex, shardCount) = (options.ShardIndex, options.ShardCount);
-        if (shardCount < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(SageFeatureCacheFillOptions.ShardCount), shardCount, "ShardCount must be at least 1");
-        }
-        if (shardIndex < 0 || shardIndex >= shardCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(SageFeatureCacheFillOptions.ShardIndex), shardIndex, $"ShardIndex must lie in 0 … {shardCount - 1}");
-        }
         if (featurizer is not ICacheableFeaturizer cacheable)
         {
             throw new ArgumentException(

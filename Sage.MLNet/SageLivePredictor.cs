@@ -294,8 +294,10 @@ public sealed class SageLivePredictor : IDisposable
                 Recycle(image);
             }
         }
-        // The main face: the track on screen the most so far (offline, the person with the largest presence over the video).
-        var main = _faces.ActiveTracks.OrderByDescending(t => t.Presence).FirstOrDefault();
+        // The main face: of the tracks seen in this frame, the one on screen the most so far (offline, the person with the
+        // largest presence over the whole video). A track that lost the face keeps its crops held back, and is main again
+        // only when seen again.
+        var main = _faces.ActiveTracks.Where(t => t.Missed == 0).OrderByDescending(t => t.Presence).FirstOrDefault();
         if (main is not null)
         {
             _mainTrack = main.Id;

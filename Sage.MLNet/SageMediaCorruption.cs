@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Sage.MLNet.Data.AffWild2;
 using Sage.MLNet.Evaluation.Corruption;
-using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
 using Sage.MLNet.Featurization.Faces;
 
 namespace Sage.MLNet;
@@ -15,7 +15,7 @@ public static class SageMediaCorruption
     /// <summary>The ground-truth file's name in the output folder.</summary>
     public const string GroundTruthFileName = "corruption.csv";
 
-    /// <summary>The side file of a synthetic copy (see <see cref="SyntheticAffWild2"/>) that lists its unreliable stages.</summary>
+    /// <summary>The side file of a synthetic copy (see <see cref="Synthetic.SyntheticAffWild2"/>) that lists its unreliable stages.</summary>
     public const string SyntheticStagesFileName = "synthetic_reliability.csv";
 
     /// <summary>

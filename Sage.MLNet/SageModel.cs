@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.IO;
 using Sage.MLNet.Persistence;
 
 namespace Sage.MLNet;

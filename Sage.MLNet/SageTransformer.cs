@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Onnx;
-using Sage.MLNet.Data;
+using Sage.MLNet.Export;
 using Sage.MLNet.Persistence;
 
 namespace Sage.MLNet;
@@ -31,64 +30,35 @@ namespace Sage.MLNet;
 /// </remarks>
 public sealed class SageTransformer : ITransformer, IDisposable
 {
-    private readonly OnnxTransformer _onnx;
-    private readonly SageOptions _options;
+    private readonly SageServedModel _model;
     private readonly SageCheckpoint _checkpoint;
 
-    private SageTransformer(OnnxTransformer onnx, SageOptions options, SageCheckpoint checkpoint)
+    internal SageTransformer(SageServedModel model, SageCheckpoint checkpoint)
     {
-        _onnx = onnx;
-        _options = options;
+        _model = model;
         _checkpoint = checkpoint;
-    }
-
-    internal static SageTransformer Create(TransformsCatalog catalog, SageOptions options, byte[] graph, SageCheckpoint checkpoint, IDataView input)
-    {
-        var names = SageEstimator.OnnxNames(options);
-        using var graphStream = new MemoryStream(graph, writable: false);
-        var onnx = catalog.ApplyOnnxModel(
-                names.Outputs(checkpoint.Config),
-                [names.VisualFeatures, names.AudioFeatures],
-                graphStream, options.GpuDeviceId, options.FallbackToCpu)
-            .Fit(input);     // a trivial estimator: Fit reads only the schema
-        return new SageTransformer(onnx, options, checkpoint);
     }
 
     /// <summary>Gets whether the model can score one row at a time; true, so <c>PredictionEngine</c> works.</summary>
     public bool IsRowToRowMapper => true;
 
     /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability column(s).</summary>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        SageColumns.CheckFeatures(inputSchema, _options);
-        return _onnx.GetOutputSchema(inputSchema);
-    }
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _model.GetOutputSchema(inputSchema);
 
     /// <summary>Returns a row mapper that adds the output columns, for one-row-at-a-time scoring.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        SageColumns.CheckFeatures(inputSchema, _options);
-        var mapper = ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
-        return new ValidatedFeaturesRowMapper(mapper, FeatureColumns.From(inputSchema, _options));
-    }
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _model.GetRowToRowMapper(inputSchema);
 
     /// <summary>Scores every video row of <paramref name="input"/>, lazily, adding the output columns.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A feature column is missing or is not a vector of Single.</exception>
     /// <exception cref="InvalidDataException">Thrown while reading the result, by a row whose features cannot be a video; the message names the row.</exception>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        SageColumns.CheckFeatures(input.Schema, _options);
-        var checkedInput = new ValidatedFeaturesDataView(input, FeatureColumns.From(input.Schema, _options));
-        return new BadRowErrorDataView(_onnx.Transform(checkedInput));
-    }
+    public IDataView Transform(IDataView input) => _model.Transform(input);
 
     /// <summary>Writes the TorchSharp weights and network sizes to <paramref name="path"/> (atomically), for <see cref="SageOptions.InitialCheckpoint"/>.</summary>
     public void SaveCheckpoint(string path) => _checkpoint.Save(path);
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => _model.Save(ctx);
 
     /// <summary>Releases the ONNX Runtime session.</summary>
-    public void Dispose() => _onnx.Dispose();
+    public void Dispose() => _model.Dispose();
 }

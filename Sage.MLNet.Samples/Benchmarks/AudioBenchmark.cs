@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 

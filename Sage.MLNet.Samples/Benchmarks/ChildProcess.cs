@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
-/// <summary>Runs this sample program again in a fresh process, so that one measurement's peak memory is its own.</summary>
+/// <summary>Runs this benchmark program again in a fresh process, so that one measurement's peak memory is its own.</summary>
 internal static class ChildProcess
 {
     /// <summary>Runs the program with <paramref name="arguments"/> (a command and its options) and returns what it printed.</summary>

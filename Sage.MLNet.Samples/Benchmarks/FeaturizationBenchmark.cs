@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
@@ -97,8 +98,8 @@ internal static class FeaturizationBenchmark
         {
             var frames = AudioBenchmark.FrameCount(length);
             var folder = media.FaceCrops($"memory-{length}", frames);
-            var measured = Numbers(ChildProcess.Run("benchmark", "featurization", "--measure-faces", folder));
-            var alone = Numbers(ChildProcess.Run("benchmark", "featurization", "--measure-faces", folder, "--direct"));
+            var measured = Numbers(ChildProcess.Run("featurization", "--measure-faces", folder));
+            var alone = Numbers(ChildProcess.Run("featurization", "--measure-faces", folder, "--direct"));
             Directory.Delete(folder, recursive: true);
             throughMLNet.Add((length, measured[0], measured[1]));
             direct.Add((length, alone[0], alone[1]));
@@ -120,7 +121,7 @@ internal static class FeaturizationBenchmark
             {
                 AudioBenchmark.Throughput(video, length, rounds, table);
             }
-            string[] arguments = ["benchmark", "featurization", "--measure-audio", video, "--audio-minutes", length.ToString(CultureInfo.InvariantCulture)];
+            string[] arguments = ["featurization", "--measure-audio", video, "--audio-minutes", length.ToString(CultureInfo.InvariantCulture)];
             var measured = Numbers(ChildProcess.Run(arguments));
             var alone = Numbers(ChildProcess.Run([.. arguments, "--direct"]));
             File.Delete(video);

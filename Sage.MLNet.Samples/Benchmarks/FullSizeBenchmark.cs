@@ -3,11 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.Samples.Reports;
 
 namespace Sage.MLNet.Samples.Benchmarks;
 
 /// <summary>
-/// The <c>benchmark full-size</c> command: writes a feature cache shaped like Aff-Wild2 (594 videos, about 2 million
+/// The <c>full-size</c> command of the benchmark program: writes a feature cache shaped like Aff-Wild2 (594 videos, about 2 million
 /// frames) of synthetic features, then trains one epoch streaming from it in a fresh process and prints frames/s,
 /// epoch time and that process's peak memory.
 /// </summary>
@@ -15,7 +16,7 @@ internal static class FullSizeBenchmark
 {
     private const string FaceFoundColumn = "FaceFound";
 
-    /// <summary>Returns the <c>full-size</c> subcommand of <c>benchmark</c>.</summary>
+    /// <summary>Returns the benchmark program's <c>full-size</c> command.</summary>
     public static Command Create()
     {
         var visual = new Option<int>("--visual") { Description = "Dv, visual features per frame (512 for ResNet18, 2048 for ResNet-50).", DefaultValueFactory = _ => 512 };
@@ -62,7 +63,7 @@ internal static class FullSizeBenchmark
             var clock = Stopwatch.StartNew();
             WriteCache(root, lengths, visualSize, audioSize);
             Console.WriteLine($"Cache written: {bytes / 1e9:F1} GB in {clock.Elapsed.TotalSeconds:F0} s ({root}).");
-            Console.WriteLine(ChildProcess.Run("benchmark", "full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"));
+            Console.WriteLine(ChildProcess.Run("full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"));
             Console.WriteLine($"After the epoch: {Machine.Load()}.");
         }
         finally

@@ -5,6 +5,8 @@ using Microsoft.ML.Data;
 using Sage.MLNet.Export;
 using Sage.MLNet.Modeling;
 using Sage.MLNet.Native;
+using Sage.MLNet.Samples.Reports;
+using Sage.MLNet.Synthetic;
 using TorchSharp;
 
 namespace Sage.MLNet.Samples.Benchmarks;
@@ -20,8 +22,8 @@ internal static class TrainingBenchmark
     private const int VisualSize = 512;
     private const int AudioSize = 768;
 
-    /// <summary>Returns the bare <c>benchmark</c> command.</summary>
-    public static Command Create()
+    /// <summary>Makes <paramref name="command"/> (the benchmark program's root) measure the default network.</summary>
+    public static void AddTo(Command command)
     {
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp and ONNX Runtime.", DefaultValueFactory = _ => 2 };
         var rounds = new Option<int>("--rounds")
@@ -34,16 +36,14 @@ internal static class TrainingBenchmark
             Description = "Internal: measure peak memory of one training run on this many streamed videos.",
             Hidden = true,
         };
-        var command = new Command("benchmark", "Measure training and inference throughput and training memory of the default network.")
-        {
-            threads, rounds, memoryVideos,
-        };
+        command.Options.Add(threads);
+        command.Options.Add(rounds);
+        command.Options.Add(memoryVideos);
         command.SetAction(parse =>
         {
             var videos = parse.GetValue(memoryVideos);
             return videos > 0 ? MeasureMemory(videos, parse.GetValue(threads)) : Run(parse.GetValue(threads), Math.Max(1, parse.GetValue(rounds)));
         });
-        return command;
     }
 
     private static int Run(int threads, int rounds)
@@ -76,7 +76,7 @@ internal static class TrainingBenchmark
         torch.manual_seed(1);
         using var network = new SageNetwork(config);
         var predictor = new SageNetworkPredictor(network, torch.CPU);
-        var names = SageEstimator.OnnxNames(options);
+        var names = SageServedModel.Names(options);
         var data = ml.Data.LoadFromEnumerable(served);
         using var onnx = ml.Transforms.ApplyOnnxModel(         // as SageTransformer makes it: ONNX Runtime's default session
             [names.PredictedValence, names.PredictedArousal, names.Reliability], [names.VisualFeatures, names.AudioFeatures],
@@ -112,7 +112,7 @@ internal static class TrainingBenchmark
 
         foreach (var videos in new[] { 100, 1000 })
         {
-            Console.WriteLine($"Training memory, {videos,5} videos: {ChildProcess.Run("benchmark", "--memory-videos", $"{videos}", "--threads", $"{threads}")}");
+            Console.WriteLine($"Training memory, {videos,5} videos: {ChildProcess.Run("--memory-videos", $"{videos}", "--threads", $"{threads}")}");
         }
         return 0;
     }

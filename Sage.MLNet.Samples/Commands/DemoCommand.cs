@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Sage.MLNet.Samples.Reports;
 using Sage.MLNet.Samples.Terminal;
 using Sage.MLNet.Samples.Workflow;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet.Samples.Commands;
 

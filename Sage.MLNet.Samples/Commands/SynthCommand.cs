@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Sage.MLNet.Samples.Terminal;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet.Samples.Commands;
 

@@ -4,6 +4,7 @@ using Microsoft.ML;
 
 using Sage.MLNet.Data.AffWild2;
 using Sage.MLNet.Evaluation.Corruption;
+using Sage.MLNet.Synthetic;
 
 using SkiaSharp;
 

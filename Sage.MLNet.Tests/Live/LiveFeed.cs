@@ -1,4 +1,3 @@
-using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Tests.Live;

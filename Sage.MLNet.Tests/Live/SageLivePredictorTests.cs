@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Sage.MLNet.Evaluation;
-using Sage.MLNet.Tests.Featurization.Faces;
 using Sage.MLNet.Tests.Featurization.Faces.Extraction;
 
 namespace Sage.MLNet.Tests.Live;
@@ -13,7 +12,7 @@ namespace Sage.MLNet.Tests.Live;
 [DoNotParallelize]
 public sealed class SageLivePredictorTests
 {
-    private const int Window = 50;
+    private const int Window = LiveTestModel.Window;
 
     private static FaceVideos s_videos = null!;
     private static string s_modelPath = null!;
@@ -25,35 +24,8 @@ public sealed class SageLivePredictorTests
     {
         s_videos = new FaceVideos();
         s_video = s_videos.Wandering(seconds: 8);
-        var training = new[] { s_video, s_videos.Pan(seconds: 3), s_videos.Zoom(seconds: 3) };
-        var encoder = Path.Combine(s_videos.Folder, "gap.onnx");
-        GlobalAveragePoolEncoder.Write(encoder);
+        s_modelPath = LiveTestModel.Train(s_videos, [s_video, s_videos.Pan(seconds: 3), s_videos.Zoom(seconds: 3)]);
         var ml = new MLContext(seed: 1);
-        float[] Labels(int frames, double period) => [.. Enumerable.Range(0, frames).Select(t => (float)(0.8 * Math.Sin(2 * Math.PI * t / period)))];
-        var rows = ml.Data.LoadFromEnumerable(training.Select((file, i) =>
-        {
-            var frames = i == 0 ? 200 : 75;
-            return new LabelledVideo { VideoFile = file, Valence = Labels(frames, 60 + 10 * i), Arousal = Labels(frames, 45 + 7 * i) };
-        }).ToArray());
-        using var extraction = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions { CacheFolder = Path.Combine(s_videos.Folder, "crops"), NoFace = SageNoFacePolicy.Empty }).Fit(rows);
-        using var faces = ml.Transforms.FeaturizeFaces(new SageFaceFeaturizerOptions
-        {
-            EncoderModelPath = encoder,
-            EncoderOutputName = GlobalAveragePoolEncoder.OutputName,
-            ImageWidth = 32,
-            ImageHeight = 32,
-        }).Fit(extraction.Transform(rows));
-        using var audio = ml.Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { MelBands = 16 }).Fit(extraction.Transform(rows));
-        var features = ml.Data.Cache(audio.Transform(faces.Transform(extraction.Transform(rows))));
-        var options = TestData.SmallOptions(maxEpochs: 3);
-        options.VisualFeatureSize = faces.FeatureSize;
-        options.AudioFeatureSize = audio.FeatureSize;
-        options.WindowLength = Window;
-        options.WindowStride = Window / 2;
-        using var model = ml.Transforms.Sage(options).Fit(features);
-        s_modelPath = Path.Combine(s_videos.Folder, "live.zip");
-        SageModel.Save(ml, model, rows.Schema, s_modelPath, faces, audio, extraction);
-
         using var offline = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_videos.Folder, "serving"));
         s_offline = ml.Data.CreateEnumerable<TestData.ScoredRow>(
             offline.Transform(ml.Data.LoadFromEnumerable([new VideoOnly { VideoFile = s_video }])), reuseRowObject: false).Single();
@@ -155,15 +127,6 @@ public sealed class SageLivePredictorTests
             arousal.Add(r.Arousal, s_offline.PredictedArousal[r.Frame]);
         }
         return (valence.Value, arousal.Value);
-    }
-
-    private sealed class LabelledVideo
-    {
-        public string VideoFile { get; set; } = "";
-
-        public float[] Valence { get; set; } = [];
-
-        public float[] Arousal { get; set; } = [];
     }
 
     private sealed class VideoOnly

@@ -4,7 +4,9 @@ using Google.Protobuf;
 using Microsoft.ML;
 using Onnx;
 using Sage.MLNet.Persistence;
+using Sage.MLNet.Synthetic;
 using Sage.MLNet.Tests.Featurization.Faces;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Persistence;
 

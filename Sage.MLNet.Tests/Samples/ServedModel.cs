@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Sage.MLNet.Synthetic;
 using Sage.MLNet.Tests.Featurization.Faces;
 
 namespace Sage.MLNet.Tests.Samples;

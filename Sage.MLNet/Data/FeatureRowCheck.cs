@@ -9,6 +9,19 @@ namespace Sage.MLNet.Data;
 /// getter called on a row checks that both hold the same number of frames. ONNX Runtime reads both
 /// feature columns of a row before it runs, so a bad row fails here, with a message that names it.
 /// </summary>
+/// <remarks>
+/// <para>This is the one place the library throws from inside a lazy getter for a data-dependent reason, and style.md's rule
+/// says so ("never ... except the prediction-time row checks of Data/"). Kept rather than simplified, because prediction is
+/// lazy by ML.NET's contract: <c>Transform</c> must not read the data, and <c>PredictionEngine</c> hands over one row at a time,
+/// so a row's values exist only inside its getter. The alternatives are worse: checking eagerly reads the data twice, and
+/// not checking lets ONNX Runtime fail without naming the row (or, for NaN, silently predict NaN). What the rule guards
+/// against, ML.NET's worker threads wrapping the exception until its message is lost, is undone by
+/// <see cref="BadRowErrorDataView"/>.</para>
+/// <para>The types that carry the check: <see cref="FeatureColumns"/> (which columns, bound once per schema), this class (the
+/// getters of one row), <see cref="ValidatedFeaturesDataView"/> and <see cref="ValidatedFeaturesRowMapper"/> (where
+/// <c>Transform</c> and <c>PredictionEngine</c> read rows), <see cref="ForwardingCursor"/> (their shared pass-through) and
+/// <see cref="BadRowErrorDataView"/> (the unwrapping). Training checks the same rules eagerly in <see cref="SageVideoReader"/>.</para>
+/// </remarks>
 internal sealed class FeatureRowCheck
 {
     private readonly FeatureColumns _columns;

@@ -1,4 +1,4 @@
-using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Persistence;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Sage.MLNet.IO;
 using Sage.MLNet.Modeling;
 
 namespace Sage.MLNet.Persistence;

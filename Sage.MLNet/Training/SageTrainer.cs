@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Sage.MLNet.Data;
-using Sage.MLNet.Evaluation;
 using Sage.MLNet.Modeling;
-using Sage.MLNet.Native;
 using Sage.MLNet.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,40 +26,28 @@ internal sealed class SageTrainer
     /// <summary>Returns the trained network, on the CPU, in evaluation mode.</summary>
     public SageNetwork Train(IDataView trainData)
     {
-        TorchSharpRuntime.EnsureLoaded();
+        using var session = new TorchSession(_options.TrainingThreads);
         var trainReader = new SageVideoReader(trainData, _options, withLabels: true, withFaceFound: true);
         var validationReader = _options.ValidationData is null ? null : new SageVideoReader(_options.ValidationData, _options, withLabels: true);
-        var previousThreads = get_num_threads();
-        if (_options.TrainingThreads > 0)
+        var device = TrainingDevice(_options.TrainingDevice);
+        manual_seed(_options.Seed);
+        var network = new SageNetwork(_config);
+        if (_options.InitialCheckpoint is not null)
         {
-            set_num_threads(_options.TrainingThreads);
+            SageCheckpoint.Load(_options.InitialCheckpoint, _config).LoadInto(network);
         }
+        network.to(device);
         try
         {
-            var device = TrainingDevice(_options.TrainingDevice);
-            manual_seed(_options.Seed);
-            var network = new SageNetwork(_config);
-            if (_options.InitialCheckpoint is not null)
-            {
-                SageCheckpoint.Load(_options.InitialCheckpoint, _config).LoadInto(network);
-            }
-            network.to(device);
-            try
-            {
-                Fit(network, device, trainReader, validationReader);
-                network.cpu();
-                network.eval();
-                return network;
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+            Fit(network, device, trainReader, validationReader);
+            network.cpu();
+            network.eval();
+            return network;
         }
-        finally
+        catch
         {
-            set_num_threads(previousThreads);
+            network.Dispose();
+            throw;
         }
     }
 
@@ -183,14 +169,8 @@ internal sealed class SageTrainer
 
     private static CccMetrics Validate(SageNetwork network, Device device, SageVideoReader reader)
     {
-        var predictor = new SageNetworkPredictor(network, device);
-        var evaluator = new CccEvaluator();
-        foreach (var video in reader.Read())
-        {
-            var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
-            evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
-        }
+        var result = TorchSession.Score(network, device, reader);
         network.train();
-        return evaluator.Result;
+        return result;
     }
 }

@@ -3,6 +3,7 @@
 // predicts exactly what the trained one did. Exit code 0 means the package works for a consumer.
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Synthetic;
 using Sage.MLNet;
 
 var root = args.Length > 0 ? args[0] : Directory.CreateTempSubdirectory("sage-consumer-").FullName;

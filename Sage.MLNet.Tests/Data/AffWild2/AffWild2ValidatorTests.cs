@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Sage.MLNet.Tests.Featurization.Audio;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Data.AffWild2;
 

@@ -1,4 +1,5 @@
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Tests.Featurization.Audio;
 

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Featurization.Audio;
 
@@ -255,6 +257,31 @@ public sealed class SageAudioFeaturizerTests
         return ml.Data.CreateEnumerable<FeaturesRow>(transformer.Transform(data), reuseRowObject: false)
             .Select(row => row.AudioFeatures)
             .ToList();
+    }
+
+    [TestMethod]
+    public void FeaturizeAudio_OptionsChangedAfterTheCall_EstimatorKeepsTheValidatedCopy()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SageAudioFeaturizerOptions { OutputColumnName = "Audio" };
+        var estimator = ml.Transforms.FeaturizeAudio(options);
+        options.OutputColumnName = "";              // would fail validation in the catalog call
+        options.VideoFileColumnName = "Elsewhere";
+        options.MelBands = 0;
+
+        var shape = estimator.GetOutputSchema(TestData.ShapeOf(Rows(ml, (s_tone25, 3)).Schema));
+
+        CollectionAssert.AreEqual(new[] { "VideoFile", "FrameCount", "Audio" }, shape.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
+    public void FeaturizeAudio_EmptyCacheFolder_ThrowsNamingTheOption()
+    {
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
+            () => new MLContext().Transforms.FeaturizeAudio(new SageAudioFeaturizerOptions { CacheFolder = " " }));
+
+        Assert.AreEqual("CacheFolder", error.ParamName);
+        StringAssert.Contains(error.Message, "must be null (no cache) or a folder");
     }
 
     private static IDataView Rows(MLContext ml, params (string Video, int FrameCount)[] rows) =>

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Tests.Featurization.Audio;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;
 

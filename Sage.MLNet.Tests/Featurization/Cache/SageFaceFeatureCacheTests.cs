@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Onnx;
 using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 using Sage.MLNet.Tests.Featurization.Faces;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Sage.MLNet.Tests.Featurization.Audio;
+using Sage.MLNet.Tests.Media;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;
 

@@ -64,6 +64,40 @@ public sealed class SageFaceFeaturizerTests
     }
 
     [TestMethod]
+    public void PredictionEngine_OneVideo_EqualsTransform()
+    {
+        using var crops = new FaceCropFolders();
+        var ml = new MLContext(seed: 1);
+        var row = new FaceRow { FaceFolder = crops.Add("v", 112, 0, 2), FrameCount = 3 };
+        var data = ml.Data.LoadFromEnumerable([row]);
+        using var model = ml.Transforms.FeaturizeFaces().Fit(data);
+        var expected = model.Transform(data).GetColumn<float[]>("VisualFeatures").Single();
+
+        using var engine = ml.Model.CreatePredictionEngine<FaceRow, FaceFeatures>(model, new PredictionEngineOptions { OwnsTransformer = false });
+        var actual = engine.Predict(row);
+
+        Assert.IsTrue(model.IsRowToRowMapper);
+        Assert.AreEqual(3 * Dv, actual.VisualFeatures.Length);
+        CollectionAssert.AreEqual(expected, actual.VisualFeatures);
+        CollectionAssert.AreEqual(new float[] { 1, 0, 1 }, actual.FaceFound);
+    }
+
+    [TestMethod]
+    public void FeaturizeFaces_OptionsChangedAfterTheCall_EstimatorKeepsTheValidatedCopy()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SageFaceFeaturizerOptions { OutputColumnName = "Faces" };
+        var estimator = ml.Transforms.FeaturizeFaces(options);
+        options.OutputColumnName = "FaceFound";     // would fail validation: the same name as the FaceFound column
+        options.FaceFolderColumnName = "Elsewhere";
+        options.EncoderChannelStds[0] = 0;
+
+        var shape = estimator.GetOutputSchema(TestData.ShapeOf(ml.Data.LoadFromEnumerable([new FaceRow()]).Schema));
+
+        CollectionAssert.AreEqual(new[] { "FaceFolder", "FrameCount", "Faces", "FaceFound" }, shape.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
     public void Encode_BatchOfFive_EqualsOneAtATime()
     {
         using var crops = new FaceCropFolders();
@@ -266,5 +300,12 @@ public sealed class SageFaceFeaturizerTests
         using var prepared = preprocess.Run(new RunOptions(), [preprocess.InputNames[0]], [original], preprocess.OutputNames);
         using var features = cnn.Run(new RunOptions(), [cnn.InputNames[0]], [prepared[0]], cnn.OutputNames);
         return features[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private sealed class FaceFeatures
+    {
+        public float[] VisualFeatures { get; set; } = [];
+
+        public float[] FaceFound { get; set; } = [];
     }
 }

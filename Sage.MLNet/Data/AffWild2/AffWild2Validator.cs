@@ -1,5 +1,5 @@
 using FFMpegCore;
-using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Data.AffWild2;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using FFMpegCore;
-using Sage.MLNet.Featurization.Audio;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Evaluation.Corruption;
 

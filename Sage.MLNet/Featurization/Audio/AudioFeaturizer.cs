@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 
+using Sage.MLNet.Media;
+
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>Featurises one video at a time: decode its audio, encode it, align it to T video frames. Thread-safe.</summary>

@@ -1,3 +1,5 @@
+using Sage.MLNet.Media;
+
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>Turns a video's waveform into Da features for each video frame. Implementations are thread-safe.</summary>

@@ -3,6 +3,8 @@ using NWaves.FeatureExtractors.Options;
 using NWaves.Filters.Fda;
 using NWaves.Windows;
 
+using Sage.MLNet.Media;
+
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 
+using Sage.MLNet.Media;
+
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>

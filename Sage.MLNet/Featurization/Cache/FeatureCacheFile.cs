@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Sage.MLNet.Persistence;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Cache;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sage.MLNet.Persistence;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Cache;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Faces;
+using Sage.MLNet.IO;
+using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Featurization.Cache;
 

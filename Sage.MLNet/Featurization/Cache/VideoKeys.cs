@@ -1,4 +1,5 @@
 using Sage.MLNet.Featurization.Faces;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Cache;
 

@@ -1,5 +1,5 @@
 using SkiaSharp;
-using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Faces;
 

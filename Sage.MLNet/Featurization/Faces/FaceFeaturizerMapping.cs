@@ -7,7 +7,7 @@ namespace Sage.MLNet.Featurization.Faces;
 internal static class FaceFeaturizerMapping
 {
     /// <summary>Returns the mapping; <c>featurize</c> maps a folder and T to the features and FaceFound, like <see cref="FaceFeaturizer.Featurize"/>, and is called from several threads.</summary>
-    public static IEstimator<ITransformer> Create(TransformsCatalog catalog, Func<string, int, (float[] Features, float[] FaceFound)> featurize, SageFaceFeaturizerOptions options)
+    public static IEstimator<ITransformer> Create(TransformsCatalog catalog, SageFaceFeaturizerOptions options, Func<string, int, (float[] Features, float[] FaceFound)> featurize)
     {
         var input = SchemaDefinition.Create(typeof(Input));
         input[nameof(Input.FaceFolder)].ColumnName = options.FaceFolderColumnName;

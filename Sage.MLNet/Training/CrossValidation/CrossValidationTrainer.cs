@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using Sage.MLNet.Data;
-using Sage.MLNet.Evaluation;
 using Sage.MLNet.Modeling;
-using Sage.MLNet.Native;
 using Sage.MLNet.Persistence;
 using TorchSharp;
 
@@ -27,21 +25,9 @@ internal sealed class CrossValidationTrainer
     /// <summary>Returns the trained folds in fold order.</summary>
     public IReadOnlyList<TrainedFold> Train(IDataView trainingData)
     {
-        TorchSharpRuntime.EnsureLoaded();
         // Scoring between folds uses the same CPU threads as training does.
-        var previousThreads = torch.get_num_threads();
-        if (_options.TrainingThreads > 0)
-        {
-            torch.set_num_threads(_options.TrainingThreads);
-        }
-        try
-        {
-            return TrainFolds(trainingData);
-        }
-        finally
-        {
-            torch.set_num_threads(previousThreads);
-        }
+        using var session = new TorchSession(_options.TrainingThreads);
+        return TrainFolds(trainingData);
     }
 
     private List<TrainedFold> TrainFolds(IDataView trainingData)
@@ -70,14 +56,7 @@ internal sealed class CrossValidationTrainer
         network.to(device);
         try
         {
-            var predictor = new SageNetworkPredictor(network, device);
-            var evaluator = new CccEvaluator();
-            foreach (var video in new SageVideoReader(data, _options, withLabels: true).Read())
-            {
-                var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
-                evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
-            }
-            return evaluator.Result;
+            return TorchSession.Score(network, device, new SageVideoReader(data, _options, withLabels: true));
         }
         finally
         {

@@ -144,10 +144,7 @@ internal sealed class FoldPlan
 
     private static DataViewSchema.Column GroupColumn(DataViewSchema schema, string name)
     {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException("inputSchema", $"Could not find group column '{name}'; set GroupColumnName to null to make every row its own group");
-        return column.Type is TextDataViewType
-            ? column
-            : throw new ArgumentOutOfRangeException("inputSchema", $"Schema mismatch for group column '{name}': expected String, got {column.Type}");
+        ColumnCheck.Scalar(schema, "group", name, TextDataViewType.Instance, whenMissing: "set GroupColumnName to null to make every row its own group");
+        return schema[name];
     }
 }

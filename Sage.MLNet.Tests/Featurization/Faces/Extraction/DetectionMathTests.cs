@@ -215,7 +215,7 @@ public sealed class DetectionMathTests
     }
 
     [TestMethod]
-    public void Tracker_SkippedFrames_HoldThePoseAndCountAsSeen()
+    public void Tracker_SkippedFramesAfterOneDetection_HoldThePoseAndCountAsSeen()
     {
         var tracker = new FaceTracker(maxGapFrames: 0, smoothingCutoff: 1.5, smoothingBeta: 0.05);
         SageFaceDetection[] face = [new(new RectangleF(10, 10, 20, 20), [new(15, 18), new(25, 18)], 0.9f)];
@@ -228,6 +228,27 @@ public sealed class DetectionMathTests
         Assert.AreEqual(0, track.Missed);
         Assert.AreEqual(2, track.LastFrame);
         Assert.AreEqual(10f, track.Pose.Box.X, Tolerance);
+    }
+
+    [TestMethod]
+    public void Tracker_SkippedFramesAfterTwoDetections_MoveOnAtTheirSpeed()
+    {
+        // A cut-off of 10⁶ Hz leaves the detections unsmoothed. The box moves 8 px in 0.16 s (frames 0 → 4): 50 px/s.
+        var tracker = new FaceTracker(maxGapFrames: 0, smoothingCutoff: 1e6, smoothingBeta: 0);
+        static SageFaceDetection[] At(float x) => [new(new RectangleF(x, 10, 20, 20), [new(x + 5, 18), new(x + 15, 18)], 0.9f)];
+
+        tracker.Update(0, 0.00, At(10));
+        tracker.Update(4, 0.16, At(18));
+        tracker.Update(5, 0.20, null);
+        var fifth = tracker.Active.Single().Pose;
+        tracker.Update(6, 0.24, null);
+        var sixth = tracker.Active.Single().Pose;
+
+        Assert.AreEqual(20f, fifth.Box.X, 1e-3f);
+        Assert.AreEqual(25f, fifth.LeftEye.X, 1e-3f);
+        Assert.AreEqual(22f, sixth.Box.X, 1e-3f);
+        Assert.AreEqual(10f, sixth.Box.Y, 1e-3f, "no vertical motion, none predicted");
+        Assert.AreEqual(20f, sixth.Box.Width, 1e-3f);
     }
 
     [TestMethod]

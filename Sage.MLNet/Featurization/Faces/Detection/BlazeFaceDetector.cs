@@ -1,7 +1,7 @@
 using System.Drawing;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Faces;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Sage.MLNet.Persistence;
+using Sage.MLNet.IO;
 
 namespace Sage.MLNet.Featurization.Faces;
 

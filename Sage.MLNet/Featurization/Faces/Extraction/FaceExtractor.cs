@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FFMpegCore;
-using Sage.MLNet.Featurization.Cache;
+using Sage.MLNet.IO;
 using Sage.MLNet.Media;
 
 namespace Sage.MLNet.Featurization.Faces;
@@ -24,7 +24,7 @@ internal sealed record ExtractedFaces(string Folder, int FrameCount, float[] Fac
 internal sealed class FaceExtractor : IDisposable
 {
     /// <summary>Changes whenever this code's crops change for the same settings (alignment rule, tracker, JPEG quality).</summary>
-    public const int ExtractorVersion = 1;
+    public const int ExtractorVersion = 2;
 
     private readonly SageFaceExtractionOptions _options;
     private readonly ISageFaceDetector _detector;
@@ -35,7 +35,7 @@ internal sealed class FaceExtractor : IDisposable
     public FaceExtractor(SageFaceExtractionOptions options)
     {
         _options = options;
-        _ffOptions = Audio.FFMpegBinaries.Find(options.FFMpegBinaryFolder);
+        _ffOptions = FFMpegBinaries.Find(options.FFMpegBinaryFolder);
         _root = Path.GetFullPath(options.CacheFolder ?? Path.Combine(Path.GetTempPath(), "sage-faces"));
         _ownsDetector = options.Detector is null;
         _detector = options.Detector

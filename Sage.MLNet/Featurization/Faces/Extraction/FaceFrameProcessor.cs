@@ -36,6 +36,9 @@ internal sealed class FaceFrameProcessor : IDisposable
 
     public FaceExtractionTimings Timings { get; } = new();
 
+    /// <summary>The tracks followed after the last frame, for measuring what skipping detections costs.</summary>
+    public IReadOnlyList<FaceTrack> Tracks => _tracker.Active;
+
     /// <summary>The tracks followed now (a live stream picks its main face among them).</summary>
     public IReadOnlyList<FaceTrack> ActiveTracks => _tracker.Active;
 
@@ -44,7 +47,9 @@ internal sealed class FaceFrameProcessor : IDisposable
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<SageFaceDetection>? detections = null;
-        if (frame.Index % _detectEvery == 0)
+        // Between every k-th frame the tracks hold their pose; the detector runs at once whenever there is nothing to
+        // follow (a face that appears is found in its first frame) or a track was missed (so it is found again or ends).
+        if (frame.Index % _detectEvery == 0 || _tracker.Active.Count == 0 || _tracker.Active.Any(t => t.Missed > 0))
         {
             detections = _detector.Detect(frame.Rgba, frame.Width, frame.Height);
             Timings.Detect += clock.Elapsed;

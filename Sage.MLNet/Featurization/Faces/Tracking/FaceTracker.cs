@@ -18,7 +18,7 @@ internal sealed class FaceTracker(int maxGapFrames, double smoothingCutoff, doub
 
     /// <summary>
     /// Takes one frame's detections; with <paramref name="detections"/> null the frame was not searched (a skipped frame
-    /// when detecting every k-th frame), so tracks keep their pose and count as seen.
+    /// when detecting every k-th frame), so tracks move on at the speed of their last two detections and count as seen.
     /// </summary>
     public void Update(int frame, double time, IReadOnlyList<SageFaceDetection>? detections)
     {
@@ -26,7 +26,7 @@ internal sealed class FaceTracker(int maxGapFrames, double smoothingCutoff, doub
         {
             foreach (var track in _active)
             {
-                track.Hold(frame);
+                track.Hold(frame, time);
             }
             return;
         }
@@ -99,10 +99,25 @@ internal sealed class FaceTrack(int id, OneEuroFilter smoother)
     /// <summary>The first frame of the pose as it was first seen, before smoothing (for joining fragments of one person).</summary>
     public FacePose FirstPose { get; private set; }
 
+    /// <summary>The smoothed pose at the last detection, its time, and how fast each pose value moved between the last two detections (per second).</summary>
+    private float[]? _seenValues;
+    private double _seenTime;
+    private float[]? _velocity;
+
     public void See(int frame, double time, FacePose pose, float score)
     {
         var values = pose.ToArray();
         smoother.Apply(values, time);
+        if (_seenValues is not null && time > _seenTime)
+        {
+            _velocity ??= new float[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                _velocity[i] = (float)((values[i] - _seenValues[i]) / (time - _seenTime));
+            }
+        }
+        _seenValues = values;
+        _seenTime = time;
         Pose = FacePose.FromArray(values);
         if (FirstFrame < 0)
         {
@@ -114,10 +129,20 @@ internal sealed class FaceTrack(int id, OneEuroFilter smoother)
         Presence += Math.Max(0, pose.Box.Width) * Math.Max(0, pose.Box.Height);
     }
 
-    public void Hold(int frame)
+    /// <summary>A frame that was not searched: the pose moves on from the last detection at the last speed (constant velocity).</summary>
+    public void Hold(int frame, double time)
     {
         if (Missed == 0)
         {
+            if (_seenValues is not null && _velocity is not null && time > _seenTime)
+            {
+                var values = new float[_seenValues.Length];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = _seenValues[i] + (float)(_velocity[i] * (time - _seenTime));
+                }
+                Pose = FacePose.FromArray(values);
+            }
             LastFrame = frame;
             Presence += Math.Max(0, Pose.Box.Width) * Math.Max(0, Pose.Box.Height);
         }

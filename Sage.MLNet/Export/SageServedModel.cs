@@ -1,0 +1,119 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+using Sage.MLNet.Data;
+using Sage.MLNet.Modeling;
+using Sage.MLNet.Persistence;
+
+namespace Sage.MLNet.Export;
+
+/// <summary>
+/// The one seam from trained networks to a served model: exports one network, or a weighted combination of several,
+/// as one ONNX graph, serves it with ML.NET's OnnxTransformer under the options' column names, and checks each row's
+/// features before ONNX Runtime sees them. <see cref="SageTransformer"/> and <see cref="SageCrossValidationTransformer"/>
+/// are this model plus what each adds (a checkpoint; a report and the folds' checkpoints).
+/// </summary>
+internal sealed class SageServedModel : IDisposable
+{
+    private readonly OnnxTransformer _onnx;
+    private readonly SageOptions _options;
+
+    private SageServedModel(OnnxTransformer onnx, SageOptions options)
+    {
+        _onnx = onnx;
+        _options = options;
+    }
+
+    /// <summary>Serves one trained network.</summary>
+    /// <param name="catalog">The catalog whose context runs ONNX Runtime.</param>
+    /// <param name="options">Column names and GPU placement.</param>
+    /// <param name="network">The network, on the CPU, in evaluation mode.</param>
+    /// <param name="input">Data with the input columns; only its schema is read.</param>
+    public static SageServedModel FromNetwork(TransformsCatalog catalog, SageOptions options, SageNetwork network, IDataView input) =>
+        Serve(catalog, options, network.Config, SageOnnxExporter.Export(network, Names(options)), input);
+
+    /// <summary>
+    /// Serves the weighted combination of networks rebuilt from <paramref name="checkpoints"/>: member i's valence counts
+    /// <paramref name="valenceWeights"/>[i] and its arousal <paramref name="arousalWeights"/>[i]; a member weighted 0 on both is left out.
+    /// The rebuilt networks are disposed before this returns.
+    /// </summary>
+    public static SageServedModel FromCheckpoints(TransformsCatalog catalog, SageOptions options, IReadOnlyList<SageCheckpoint> checkpoints,
+        IReadOnlyList<float> valenceWeights, IReadOnlyList<float> arousalWeights, IDataView input)
+    {
+        var members = new List<SageOnnxMember>();
+        try
+        {
+            for (var i = 0; i < checkpoints.Count; i++)
+            {
+                if (valenceWeights[i] == 0 && arousalWeights[i] == 0)
+                {
+                    continue;
+                }
+                var network = new SageNetwork(checkpoints[i].Config);
+                members.Add(new SageOnnxMember(network, valenceWeights[i], arousalWeights[i]));
+                checkpoints[i].LoadInto(network);
+                network.eval();
+            }
+            return Serve(catalog, options, checkpoints[0].Config, SageOnnxExporter.Export(members, Names(options)), input);
+        }
+        finally
+        {
+            foreach (var member in members)
+            {
+                member.Network.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Returns the graph's input and output names: the options' column names, which OnnxTransformer binds by name.</summary>
+    public static SageOnnxNames Names(SageOptions options) => new(
+        options.VisualFeaturesColumnName,
+        options.AudioFeaturesColumnName,
+        options.PredictedValenceColumnName,
+        options.PredictedArousalColumnName,
+        options.ReliabilityColumnName,
+        options.VisualReliabilityColumnName,
+        options.AudioReliabilityColumnName);
+
+    /// <summary>Returns the input schema plus the predicted valence, predicted arousal and reliability columns.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        SageColumns.CheckFeatures(inputSchema, _options);
+        return _onnx.GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Returns a row mapper that checks each row's features and adds the three output columns.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        SageColumns.CheckFeatures(inputSchema, _options);
+        var mapper = ((ITransformer)_onnx).GetRowToRowMapper(inputSchema);
+        return new ValidatedFeaturesRowMapper(mapper, FeatureColumns.From(inputSchema, _options));
+    }
+
+    /// <summary>Scores every row lazily; a row whose features cannot be a video fails naming itself, unwrapped from ML.NET's worker exceptions.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        SageColumns.CheckFeatures(input.Schema, _options);
+        var checkedInput = new ValidatedFeaturesDataView(input, FeatureColumns.From(input.Schema, _options));
+        return new BadRowErrorDataView(_onnx.Transform(checkedInput));
+    }
+
+    /// <summary>Saves the ONNX graph as ML.NET's OnnxTransformer saves it, so the model loads without this library.</summary>
+    public void Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose() => _onnx.Dispose();
+
+    private static SageServedModel Serve(TransformsCatalog catalog, SageOptions options, SageNetworkConfig config, byte[] graph, IDataView input)
+    {
+        var names = Names(options);
+        using var graphStream = new MemoryStream(graph, writable: false);
+        var onnx = catalog.ApplyOnnxModel(
+                names.Outputs(config),
+                [names.VisualFeatures, names.AudioFeatures],
+                graphStream, options.GpuDeviceId, options.FallbackToCpu)
+            .Fit(input);     // a trivial estimator: Fit reads only the schema
+        return new SageServedModel(onnx, options);
+    }
+}
