@@ -17,7 +17,7 @@ public sealed class ClipShufflerTests
     public void Shuffle_VideosOfMixedLength_YieldsEveryClipExactlyOnce()
     {
         var videos = Videos(s_frameCounts);
-        var shuffler = new ClipShuffler(capacity: 4, Length, Stride, 0, 0);
+        var shuffler = new ClipShuffler(capacity: 4, Length, Stride);
 
         var clips = shuffler.Shuffle(videos, new Random(1)).Select(c => (c.Name, c.Start)).ToArray();
 
@@ -31,7 +31,7 @@ public sealed class ClipShufflerTests
     public void Shuffle_SameSeed_SameOrder()
     {
         var videos = Videos(s_frameCounts);
-        var shuffler = new ClipShuffler(capacity: 8, Length, Stride, 0, 0);
+        var shuffler = new ClipShuffler(capacity: 8, Length, Stride);
 
         var first = Order(shuffler, videos, seed: 3);
         var second = Order(shuffler, videos, seed: 3);
@@ -43,7 +43,7 @@ public sealed class ClipShufflerTests
     public void Shuffle_DifferentSeed_DifferentOrder()
     {
         var videos = Videos(s_frameCounts);
-        var shuffler = new ClipShuffler(capacity: 8, Length, Stride, 0, 0);
+        var shuffler = new ClipShuffler(capacity: 8, Length, Stride);
 
         var first = Order(shuffler, videos, seed: 3);
         var second = Order(shuffler, videos, seed: 4);
@@ -60,7 +60,7 @@ public sealed class ClipShufflerTests
         // One clip per video, so videos read from the source and clips taken into the buffer advance together.
         const int capacity = 5;
         var source = new CountingVideos(Videos(Enumerable.Repeat(250, 40).ToArray()));
-        var shuffler = new ClipShuffler(capacity, Length, Stride, 0, 0);
+        var shuffler = new ClipShuffler(capacity, Length, Stride);
 
         var yielded = 0;
         var mostHeld = 0;
@@ -82,7 +82,7 @@ public sealed class ClipShufflerTests
         const int visualSize = 3, audioSize = 2;
         var videos = new[] { 1234, 57, 2000, 301 }.Select((frames, v) => new SageVideo($"video-{v}", frames,
             Values(frames * visualSize, v), Values(frames * audioSize, v + 10), Values(frames, v + 20), Values(frames, v + 30), Values(frames, v + 40))).ToArray();
-        var shuffler = new ClipShuffler(capacity: 3, Length, Stride, visualSize, audioSize);
+        var shuffler = new ClipShuffler(capacity: 3, Length, Stride);
 
         var checkedClips = 0;
         foreach (var clip in shuffler.Shuffle(videos, new Random(5)))
@@ -106,7 +106,7 @@ public sealed class ClipShufflerTests
     {
         const int capacity = 4;
         var videos = Enumerable.Range(0, 30).Select(v => new SageVideo($"video-{v}", 900, Values(900 * 2, v), Values(900, v), null, null)).ToArray();
-        var shuffler = new ClipShuffler(capacity, Length, Stride, visualSize: 2, audioSize: 1);
+        var shuffler = new ClipShuffler(capacity, Length, Stride);
 
         var slots = new HashSet<ShuffledClip>(ReferenceEqualityComparer.Instance);
         var frameArrays = new HashSet<float[]>(ReferenceEqualityComparer.Instance);

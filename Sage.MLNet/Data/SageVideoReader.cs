@@ -36,13 +36,7 @@ internal sealed class SageVideoReader
     }
 
     /// <summary>Reads every row; with a <paramref name="shuffle"/> source the rows come in random order where the data allows it.</summary>
-    /// <param name="shuffle">Random source for the row order, or null for the data's own order.</param>
-    /// <param name="reuseArrays">
-    /// Whether every video is read into the same arrays, grown as needed: a video is then valid only until the next is read,
-    /// and its arrays may be longer than its frames need (use <see cref="SageVideo.Frames"/>). Saves a large allocation
-    /// per video where the consumer copies out what it keeps, as the training's shuffle buffer does.
-    /// </param>
-    public IEnumerable<SageVideo> Read(Random? shuffle = null, bool reuseArrays = false)
+    public IEnumerable<SageVideo> Read(Random? shuffle = null)
     {
         var schema = _data.Schema;
         var visualColumn = schema[_options.VisualFeaturesColumnName];
@@ -74,29 +68,28 @@ internal sealed class SageVideoReader
         var faceFoundGetter = _faceFoundColumn is null ? null : cursor.GetGetter<VBuffer<float>>(schema[_faceFoundColumn]);
         VBuffer<float> buffer = default;
         ReadOnlyMemory<char> id = default;
-        float[] visualArray = [], audioArray = [], valenceArray = [], arousalArray = [], faceFoundArray = [];
         long row = 0;
         while (cursor.MoveNext())
         {
             idGetter?.Invoke(ref id);
             var name = SageFeatureRules.VideoName(row, id);
             var video = () => name;
-            var visual = ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize, reuseArrays, ref visualArray);
-            var frames = buffer.Length / _options.VisualFeatureSize;
-            var audio = ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize, reuseArrays, ref audioArray);
-            SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, buffer.Length / _options.AudioFeatureSize,
+            var visual = ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize);
+            var audio = ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize);
+            var frames = visual.Length / _options.VisualFeatureSize;
+            SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, audio.Length / _options.AudioFeatureSize,
                 _options.VisualFeaturesColumnName, frames);
             float[]? valence = null, arousal = null, faceFound = null;
             if (_withLabels)
             {
-                valence = ReadLabels(valenceGetter!, ref buffer, video, _options.ValenceColumnName, frames, reuseArrays, ref valenceArray);
-                arousal = ReadLabels(arousalGetter!, ref buffer, video, _options.ArousalColumnName, frames, reuseArrays, ref arousalArray);
+                valence = ReadLabels(valenceGetter!, ref buffer, video, _options.ValenceColumnName, frames);
+                arousal = ReadLabels(arousalGetter!, ref buffer, video, _options.ArousalColumnName, frames);
             }
             if (faceFoundGetter is not null)
             {
                 faceFoundGetter(ref buffer);
                 SageFeatureRules.CheckFaceFound(buffer, video, _faceFoundColumn!, frames);
-                faceFound = Destination(frames, reuseArrays, ref faceFoundArray);
+                faceFound = new float[frames];
                 buffer.CopyTo(faceFound);
             }
             yield return new SageVideo(name, frames, visual, audio, valence, arousal, faceFound);
@@ -104,37 +97,21 @@ internal sealed class SageVideoReader
         }
     }
 
-    private static float[] ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int size,
-        bool reuse, ref float[] reused)
+    private static float[] ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int size)
     {
         getter(ref buffer);
         SageFeatureRules.CheckFeatures(buffer, video, column, size);
-        var values = Destination(buffer.Length, reuse, ref reused);
+        var values = new float[buffer.Length];
         buffer.CopyTo(values);
         return values;
     }
 
-    private static float[] ReadLabels(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int frames,
-        bool reuse, ref float[] reused)
+    private static float[] ReadLabels(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int frames)
     {
         getter(ref buffer);
         SageFeatureRules.CheckLabels(buffer, video, column, frames);
-        var values = Destination(frames, reuse, ref reused);
+        var values = new float[frames];
         buffer.CopyTo(values);
         return values;
-    }
-
-    /// <summary>Returns a new array of <paramref name="count"/> values, or with <paramref name="reuse"/> the reused one, grown to hold them.</summary>
-    private static float[] Destination(int count, bool reuse, ref float[] reused)
-    {
-        if (!reuse)
-        {
-            return new float[count];
-        }
-        if (reused.Length < count)
-        {
-            reused = new float[count];
-        }
-        return reused;
     }
 }

@@ -12,26 +12,16 @@ internal sealed class ClipShuffler
     private readonly int _capacity;
     private readonly int _length;
     private readonly int _stride;
-    private readonly int _visualSize;
-    private readonly int _audioSize;
 
-    /// <param name="capacity">Clips the buffer holds.</param>
-    /// <param name="length">Frames per clip.</param>
-    /// <param name="stride">Frames between clip starts.</param>
-    /// <param name="visualSize">Dv: a video's arrays may be longer than its frames need, so the widths come from here.</param>
-    /// <param name="audioSize">Da.</param>
-    public ClipShuffler(int capacity, int length, int stride, int visualSize, int audioSize)
+    public ClipShuffler(int capacity, int length, int stride)
     {
         _capacity = capacity;
         _length = length;
         _stride = stride;
-        _visualSize = visualSize;
-        _audioSize = audioSize;
     }
 
     /// <summary>
-    /// Yields every clip of every video exactly once. A video may be overwritten once the next is asked for (the clips
-    /// are copied out of it before). A yielded clip's <see cref="ShuffledClip.Frames"/> lives in a slot
+    /// Yields every clip of every video exactly once. A yielded clip's <see cref="ShuffledClip.Frames"/> lives in a slot
     /// that the next clip may overwrite: copy what you need before asking for the next.
     /// </summary>
     public IEnumerable<ShuffledClip> Shuffle(IEnumerable<SageVideo> videos, Random random)
@@ -47,7 +37,7 @@ internal sealed class ClipShuffler
                     free = TakeRandom(buffer, random);
                     yield return free;
                 }
-                var slot = free ?? new ShuffledClip(_length, _visualSize, _audioSize);
+                var slot = free ?? new ShuffledClip(_length);
                 free = null;
                 slot.Fill(video, start);
                 buffer.Add(slot);
@@ -73,11 +63,9 @@ internal sealed class ClipShuffler
 internal sealed class ShuffledClip
 {
     private readonly int _length;
-    private readonly int _visualSize;
-    private readonly int _audioSize;
     private float[] _visual = [], _audio = [], _valence = [], _arousal = [], _faceFound = [];
 
-    public ShuffledClip(int length, int visualSize, int audioSize) => (_length, _visualSize, _audioSize) = (length, visualSize, audioSize);
+    public ShuffledClip(int length) => _length = length;
 
     public string Name { get; private set; } = "";
 
@@ -91,7 +79,7 @@ internal sealed class ShuffledClip
     public void Fill(SageVideo video, int start)
     {
         var frames = Math.Min(_length, video.Frames - start);
-        int dv = _visualSize, da = _audioSize;
+        int dv = video.Visual.Length / video.Frames, da = video.Audio.Length / video.Frames;
         Name = video.Name;
         Start = start;
         Frames = new SageVideo(video.Name, frames,

@@ -54,7 +54,7 @@ internal sealed class SageTrainer
     private void Fit(SageNetwork network, Device device, SageVideoReader trainReader, SageVideoReader? validationReader)
     {
         var random = new Random(_options.Seed);
-        var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride, _config.VisualFeatureSize, _config.AudioFeatureSize);
+        var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
         using var optimizer = new AdamW(network.parameters(), _options.LearningRate, _options.WeightDecay);
         using var best = new BestWeights();
@@ -66,7 +66,7 @@ internal sealed class SageTrainer
             double lossSum = 0;
             long steps = 0, frames = 0;
             network.train();
-            foreach (var clip in shuffler.Shuffle(trainReader.Read(random, reuseArrays: true), random))
+            foreach (var clip in shuffler.Shuffle(trainReader.Read(random), random))
             {
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
