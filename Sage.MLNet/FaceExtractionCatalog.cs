@@ -21,7 +21,8 @@ public static class FaceExtractionCatalog
     /// <para>Per frame: decode (ffmpeg, streamed), detect (MediaPipe BlazeFace by default), follow each face over time
     /// (gaps of up to <see cref="SageFaceExtractionOptions.MaxGapFrames"/> bridged, pose smoothed), align (eyes level, scaled
     /// and centred on a fixed template) and write the crop. The main person is the one largest × longest on screen; the other
-    /// people's crops are kept in <c>person-2/</c>, <c>person-3/</c> … of the same folder. Crops are cached: a second pass over
+    /// people's crops are kept in <c>person-2/</c>, <c>person-3/</c> … of the same folder, and <see cref="SageFaceExtractionOptions.RowPerPerson"/>
+    /// gives each of them a row. Crops are cached: a second pass over
     /// the same video with the same settings reads the folder and detects nothing.</para>
     /// <para>Dispose the fitted transformer: it holds the detector's ONNX Runtime session. Save it with a model through <see cref="SageModel.Save"/>.</para>
     /// </remarks>

@@ -22,6 +22,20 @@ public sealed class SageFaceExtractionOptions
     /// <summary>Output column of T values of type Double: each frame's own time in seconds from the start of the file. Default: "FrameTime".</summary>
     public string FrameTimeColumnName { get; set; } = "FrameTime";
 
+    /// <summary>
+    /// Gives each person found a row of their own: a video's row is repeated once per person, main person first, each with
+    /// their own crop folder and FaceFound, and <see cref="PersonIdColumnName"/> saying who. Default: false (one row per
+    /// video, for its main person).
+    /// </summary>
+    public bool RowPerPerson { get; set; }
+
+    /// <summary>
+    /// Output text column, with <see cref="RowPerPerson"/> only: the video file's name without extension, plus "_left" and
+    /// "_right" when two people were found (by where their faces were on average, as Aff-Wild2 names such videos), or plus
+    /// "_person2", "_person3" … for the people after the main one when more were found. Default: "PersonId".
+    /// </summary>
+    public string PersonIdColumnName { get; set; } = "PersonId";
+
     /// <summary>The packaged detector used when <see cref="Detector"/> is null. Default: <see cref="SageFaceDetectorModel.BlazeFaceFullRange"/>.</summary>
     public SageFaceDetectorModel DetectorModel { get; set; } = SageFaceDetectorModel.BlazeFaceFullRange;
 

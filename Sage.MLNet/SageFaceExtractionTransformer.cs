@@ -53,7 +53,8 @@ public sealed class SageFaceExtractionTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         FaceExtractionMapping.Check(input.Schema, _options);
-        return new BadRowErrorDataView(_mapping.Fit(input).Transform(input));
+        var rows = new BadRowErrorDataView(_mapping.Fit(input).Transform(input));
+        return _options.RowPerPerson ? new PersonRows(rows, _options) : rows;
     }
 
     /// <summary>Throws <see cref="NotSupportedException"/>: <see cref="SageModel.Save"/> saves this transformer's settings instead.</summary>

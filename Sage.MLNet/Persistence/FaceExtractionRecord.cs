@@ -27,7 +27,9 @@ internal sealed record FaceExtractionRecord(
     int CropSize,
     int MaxDecodeSize,
     SageNoFacePolicy NoFace,
-    int ExtractorVersion)
+    int ExtractorVersion,
+    bool RowPerPerson = false,
+    string? PersonIdColumnName = null)
 {
     public const string PackagedDetector = "packaged BlazeFace";
     public const string CustomDetector = "custom";
@@ -43,7 +45,7 @@ internal sealed record FaceExtractionRecord(
             packaged ? EncoderFile.Sha256(PackagedBlazeFace.Require(o.DetectorModel)) : null,
             extraction.Extractor.DetectorIdentity,
             o.MinDetectionScore, o.SuppressionOverlap, o.DetectEveryFrames, o.MaxGapFrames, o.SmoothingCutoff, o.SmoothingBeta,
-            o.CropSize, o.MaxDecodeSize, o.NoFace, FaceExtractor.ExtractorVersion);
+            o.CropSize, o.MaxDecodeSize, o.NoFace, FaceExtractor.ExtractorVersion, o.RowPerPerson, o.PersonIdColumnName);
     }
 
     /// <summary>Checks the detector on this machine against the saved hash and fits the extractor again.</summary>
@@ -95,6 +97,8 @@ internal sealed record FaceExtractionRecord(
             CropSize = CropSize,
             MaxDecodeSize = MaxDecodeSize,
             NoFace = NoFace,
+            RowPerPerson = RowPerPerson,
+            PersonIdColumnName = PersonIdColumnName ?? new SageFaceExtractionOptions().PersonIdColumnName,
             CacheFolder = cropFolder,
         };
         var estimator = encoders.Guard(() => mlContext.Transforms.ExtractFaces(options));

@@ -34,6 +34,10 @@ internal static class FeaturizationSchema
             // The crops, T, FaceFound and frame times come from the video: a raw row needs only the video file.
             produced.UnionWith([extraction.FaceFolderColumnName, extraction.FrameCountColumnName, extraction.FaceFoundColumnName, extraction.FrameTimeColumnName]);
             needed.Add((extraction.VideoFileColumnName, TextDataViewType.Instance));
+            if (extraction.RowPerPerson && extraction.PersonIdColumnName is { } personId)
+            {
+                produced.Add(personId);
+            }
         }
         if (file.Faces is { } faces)
         {

@@ -128,6 +128,54 @@ public sealed class ExtractFacesTests
     }
 
     [TestMethod]
+    public void ExtractFaces_RowPerPerson_GivesEachPersonARowWithLeftRightIds()
+    {
+        var two = s_videos.TwoFaces("pair.mp4", seconds: 0.6);
+        var one = s_videos.Static("alone.mp4", seconds: 0.4);
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = two }, new VideoRow { VideoFile = one }]);
+        using var extraction = ml.Transforms.ExtractFaces(new SageFaceExtractionOptions { CacheFolder = CacheFolder(), RowPerPerson = true }).Fit(rows);
+
+        var output = extraction.Transform(rows);
+        var people = ml.Data.CreateEnumerable<PersonRow>(output, reuseRowObject: false).ToArray();
+
+        Assert.AreEqual(TextDataViewType.Instance, output.Schema["PersonId"].Type);
+        CollectionAssert.AreEqual(output.Schema.Select(c => (c.Name, c.Type)).ToArray(), extraction.GetOutputSchema(rows.Schema).Select(c => (c.Name, c.Type)).ToArray());
+        // The large face (the main person) is on the left of the frame, the small one on the right.
+        CollectionAssert.AreEqual(new[] { "pair_left", "pair_right", "alone" }, people.Select(p => p.PersonId).ToArray());
+        CollectionAssert.AreEqual(new[] { two, two, one }, people.Select(p => p.VideoFile).ToArray());
+        Assert.AreEqual(Path.Combine(people[0].FaceFolder, "person-2"), people[1].FaceFolder);
+        Assert.AreEqual(15f, people[0].FaceFound.Sum());
+        Assert.AreEqual(15f, people[1].FaceFound.Sum());
+        Assert.HasCount(15, Directory.GetFiles(people[1].FaceFolder, "*.jpg"));
+        Assert.AreEqual(10, people[2].FrameCount);
+        using var features = ml.Transforms.FeaturizeFaces().Fit(output);
+        var visual = features.Transform(output).GetColumn<float[]>("VisualFeatures").ToArray();
+        Assert.HasCount(3, visual);
+        CollectionAssert.AreNotEqual(visual[0][..512], visual[1][..512], "each person's row is featurised from their own crops");
+    }
+
+    [TestMethod]
+    public void ExtractFaces_DetectorOfYourOwn_DrivesTheCropsAndKeysTheCache()
+    {
+        // Black frames: BlazeFace finds nothing, the user's detector reports a face with RetinaFace's five points on every frame.
+        var video = s_videos.NoFace("own-detector.mp4");
+        var cache = CacheFolder();
+        using var first = new FixedDetector("fixed-v1");
+        using var second = new FixedDetector("fixed-v2");
+
+        var a = Extract(new SageFaceExtractionOptions { Detector = first, CacheFolder = cache }, video).Single();
+        var b = Extract(new SageFaceExtractionOptions { Detector = second, CacheFolder = cache }, video).Single();
+
+        CollectionAssert.AreEqual(Enumerable.Repeat(1f, 15).ToArray(), a.FaceFound);
+        Assert.AreEqual(15, first.Calls);
+        Assert.AreEqual(15, second.Calls, "another identity is another cache entry: detected again");
+        Assert.AreNotEqual(a.FaceFolder, b.FaceFolder);
+        Assert.IsFalse(first.Disposed, "the caller owns the detector");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(a.FaceFolder, "extraction.json")), "fixed-v1");
+    }
+
+    [TestMethod]
     public void ExtractFaces_NoFaceEver_FailsNamingTheFileOrGivesEmptyByOption()
     {
         var video = s_videos.NoFace("never.mp4");
@@ -239,6 +287,38 @@ public sealed class ExtractFacesTests
     private sealed class VideoRow
     {
         public string VideoFile { get; set; } = "";
+    }
+
+    /// <summary>A detector of the user's own that reports the same face, with five RetinaFace-style points, on every frame.</summary>
+    private sealed class FixedDetector(string identity) : ISageFaceDetector
+    {
+        public int Calls { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public string Identity => identity;
+
+        public IReadOnlyList<SageFaceDetection> Detect(ReadOnlySpan<byte> rgba, int width, int height)
+        {
+            Calls++;
+            return [new(new System.Drawing.RectangleF(120, 50, 60, 70),
+                [new(138, 75), new(162, 75), new(150, 90), new(140, 102), new(160, 102)], 0.99f)];
+        }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    private sealed class PersonRow
+    {
+        public string VideoFile { get; set; } = "";
+
+        public string FaceFolder { get; set; } = "";
+
+        public string PersonId { get; set; } = "";
+
+        public int FrameCount { get; set; }
+
+        public float[] FaceFound { get; set; } = [];
     }
 
     private sealed class ExtractedRow

@@ -15,7 +15,7 @@ namespace Sage.MLNet.Featurization.Faces;
 /// <param name="People">The people found, main person first: the sub-folder of their crops ("" for the folder itself) and T flags (1 = the frame has a crop).</param>
 internal sealed record ExtractionManifest(int FormatVersion, string VideoFile, string Detector, int FrameCount, double[] FrameTimes, ExtractedPerson[] People)
 {
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
     public const string FileName = "extraction.json";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -45,5 +45,5 @@ internal sealed record ExtractionManifest(int FormatVersion, string VideoFile, s
     }
 }
 
-/// <summary>One person's crops: the sub-folder (relative; "" for the main person) and T flags, 1 where the frame has a crop.</summary>
-internal sealed record ExtractedPerson(string Folder, double Presence, float[] FaceFound);
+/// <summary>One person's crops: the sub-folder (relative; "" for the main person), presence (box area × frames), the mean horizontal centre of the face as a fraction of the frame's width, and T flags, 1 where the frame has a crop.</summary>
+internal sealed record ExtractedPerson(string Folder, double Presence, double CentreX, float[] FaceFound);

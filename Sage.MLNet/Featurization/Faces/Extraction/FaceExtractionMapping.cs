@@ -18,6 +18,14 @@ internal static class FaceExtractionMapping
         output[nameof(Output.FaceFound)].ColumnType = new VectorDataViewType(NumberDataViewType.Single);
         output[nameof(Output.FrameTime)].ColumnName = options.FrameTimeColumnName;
         output[nameof(Output.FrameTime)].ColumnType = new VectorDataViewType(NumberDataViewType.Double);
+        if (options.RowPerPerson)
+        {
+            output[nameof(Output.PersonId)].ColumnName = options.PersonIdColumnName;
+        }
+        else
+        {
+            output.Remove(output[nameof(Output.PersonId)]);
+        }
         // No contract name: the mapping is never saved; SageModel.Save keeps the options instead.
         return catalog.CustomMapping<Input, Output>(
             (row, result) =>
@@ -27,6 +35,7 @@ internal static class FaceExtractionMapping
                 result.FrameCount = faces.FrameCount;
                 result.FaceFound = faces.FaceFound;
                 result.FrameTime = faces.FrameTimes;
+                result.PersonId = PersonRows.Ids(row.VideoFile, faces.Manifest.People)[0];
             },
             contractName: null,
             input,
@@ -48,11 +57,16 @@ internal static class FaceExtractionMapping
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input.Where(c => c.Name != options.FaceFolderColumnName && c.Name != options.FrameCountColumnName
-            && c.Name != options.FaceFoundColumnName && c.Name != options.FrameTimeColumnName));
+            && c.Name != options.FaceFoundColumnName && c.Name != options.FrameTimeColumnName
+            && !(options.RowPerPerson && c.Name == options.PersonIdColumnName)));
         builder.AddColumn(options.FaceFolderColumnName, TextDataViewType.Instance);
         builder.AddColumn(options.FrameCountColumnName, NumberDataViewType.Int32);
         builder.AddColumn(options.FaceFoundColumnName, new VectorDataViewType(NumberDataViewType.Single));
         builder.AddColumn(options.FrameTimeColumnName, new VectorDataViewType(NumberDataViewType.Double));
+        if (options.RowPerPerson)
+        {
+            builder.AddColumn(options.PersonIdColumnName, TextDataViewType.Instance);
+        }
         return builder.ToSchema();
     }
 
@@ -84,5 +98,7 @@ internal static class FaceExtractionMapping
         public float[] FaceFound = [];
 
         public double[] FrameTime = [];
+
+        public string PersonId = "";
     }
 }

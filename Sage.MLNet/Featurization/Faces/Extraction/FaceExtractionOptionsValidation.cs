@@ -29,6 +29,11 @@ internal static class FaceExtractionOptionsValidation
         {
             Check(!string.IsNullOrWhiteSpace(value), value, name, "must name a column");
         }
+        if (o.RowPerPerson)
+        {
+            Check(!string.IsNullOrWhiteSpace(o.PersonIdColumnName), o.PersonIdColumnName, nameof(o.PersonIdColumnName), "must name a column");
+            columns = [.. columns, (o.PersonIdColumnName, nameof(o.PersonIdColumnName))];
+        }
         var outputs = columns.Skip(1).Select(c => c.Value).ToList();
         Check(outputs.Distinct().Count() == outputs.Count, o.FrameTimeColumnName, "output column names", "must differ from each other");
         Check(!outputs.Contains(o.VideoFileColumnName), o.VideoFileColumnName, nameof(o.VideoFileColumnName), "must differ from the output columns");

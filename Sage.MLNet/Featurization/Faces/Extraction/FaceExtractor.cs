@@ -129,9 +129,11 @@ internal sealed class FaceExtractor : IDisposable
         var times = new List<double>();
         var written = new Dictionary<int, List<int>>();     // track → frames with a crop file
         List<FaceTrack> tracks;
+        int width;
         using (var reader = VideoFrameReader.Open(videoFile, _ffOptions, _options.MaxDecodeSize))
         using (var processor = new FaceFrameProcessor(_detector, _options))
         {
+            width = reader.Width;
             var clock = Stopwatch.StartNew();
             while (reader.Next() is { } frame)
             {
@@ -183,7 +185,7 @@ internal sealed class FaceExtractor : IDisposable
                 }
                 Directory.Delete(Path.Combine(temporary, $"t{id}"));
             }
-            extracted.Add(new ExtractedPerson(relative, people[p].Presence, found));
+            extracted.Add(new ExtractedPerson(relative, people[p].Presence, people[p].MeanCentreX / width, found));
         }
         var manifest = new ExtractionManifest(ExtractionManifest.CurrentFormatVersion, fullPath, _detector.Identity, times.Count, [.. times], [.. extracted]);
         manifest.Write(temporary);

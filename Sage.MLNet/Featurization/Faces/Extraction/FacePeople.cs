@@ -50,6 +50,12 @@ internal sealed class FacePerson
 
     public FacePose LastPose { get; private set; }
 
+    /// <summary>The mean horizontal centre of the person's face boxes, in pixels, weighted by each track's detections.</summary>
+    public double MeanCentreX => _weight == 0 ? 0 : _centreSum / _weight;
+
+    private double _centreSum;
+    private double _weight;
+
     public void Add(FaceTrack track)
     {
         TrackIds.Add(track.Id);
@@ -57,5 +63,7 @@ internal sealed class FacePerson
         FirstFrame = Math.Min(FirstFrame, track.FirstFrame);
         LastFrame = track.LastFrame;
         LastPose = track.Pose;
+        _centreSum += track.MeanCentreX * track.Presence;
+        _weight += track.Presence;
     }
 }

@@ -96,6 +96,12 @@ internal sealed class FaceTrack(int id, OneEuroFilter smoother)
     /// <summary>The sum over the frames it was seen of its box's area, in pixels²: "largest × longest on screen".</summary>
     public double Presence { get; private set; }
 
+    /// <summary>The mean horizontal centre of its detected boxes, in pixels: who is on the left and who on the right.</summary>
+    public double MeanCentreX => _detections == 0 ? 0 : _centreSum / _detections;
+
+    private double _centreSum;
+    private int _detections;
+
     /// <summary>The first frame of the pose as it was first seen, before smoothing (for joining fragments of one person).</summary>
     public FacePose FirstPose { get; private set; }
 
@@ -127,6 +133,8 @@ internal sealed class FaceTrack(int id, OneEuroFilter smoother)
         LastFrame = frame;
         Missed = 0;
         Presence += Math.Max(0, pose.Box.Width) * Math.Max(0, pose.Box.Height);
+        _centreSum += pose.Box.X + pose.Box.Width / 2;
+        _detections++;
     }
 
     /// <summary>A frame that was not searched: the pose moves on from the last detection at the last speed (constant velocity).</summary>
