@@ -32,8 +32,10 @@ public static class FaceExtractionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        FaceExtractionOptionsValidation.Validate(options);
-        return new SageFaceExtractionEstimator(catalog, options.Clone());
+        // The estimator keeps the copy it validated: changing options later changes nothing.
+        var copy = options.Copy();
+        FaceExtractionOptionsCheck.Validate(copy);
+        return new SageFaceExtractionEstimator(catalog, copy);
     }
 
     /// <summary>Creates a <see cref="SageFaceExtractionEstimator"/> with the packaged BlazeFace and default settings.</summary>
