@@ -17,6 +17,7 @@ public static class FaceExtractionCatalog
     /// <item><term>FrameCount (output)</term><description>Int32: T, the frames decoded (every frame the file stores, none added or dropped).</description></item>
     /// <item><term>FaceFound (output)</term><description>Variable-length vector of Single: T values, 1 where the frame has a crop.</description></item>
     /// <item><term>FrameTime (output)</term><description>Variable-length vector of Double: T values, each frame's own time in seconds (variable frame rates kept).</description></item>
+    /// <item><term>PersonId (output, with <see cref="SageFaceExtractionOptions.RowPerPerson"/> only)</term><description>Text: who the row's crops show, e.g. <c>clip_left</c> and <c>clip_right</c>.</description></item>
     /// </list>
     /// <para>Per frame: decode (ffmpeg, streamed), detect (MediaPipe BlazeFace by default), follow each face over time
     /// (gaps of up to <see cref="SageFaceExtractionOptions.MaxGapFrames"/> bridged, pose smoothed), align (eyes level, scaled
@@ -31,8 +32,10 @@ public static class FaceExtractionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        FaceExtractionOptionsValidation.Validate(options);
-        return new SageFaceExtractionEstimator(catalog, options.Clone());
+        // The estimator keeps the copy it validated: changing options later changes nothing.
+        var copy = options.Copy();
+        FaceExtractionOptionsCheck.Validate(copy);
+        return new SageFaceExtractionEstimator(catalog, copy);
     }
 
     /// <summary>Creates a <see cref="SageFaceExtractionEstimator"/> with the packaged BlazeFace and default settings.</summary>

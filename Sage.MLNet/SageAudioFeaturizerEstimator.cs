@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Cache;
-using Sage.MLNet.Media;
 
 namespace Sage.MLNet;
 
@@ -26,11 +25,7 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
     {
         ArgumentNullException.ThrowIfNull(input);
         AudioColumns.Check(input.Schema, _options);
-        var ffOptions = FFMpegBinaries.Find(_options.FFMpegBinaryFolder);
-        IAudioEncoder encoder = _options.EncoderModelPath is null
-            ? new LogMelEncoder(_options.MelBands)
-            : new OnnxAudioEncoder(_options.EncoderModelPath);
-        var featurizer = new AudioFeaturizer(new AudioDecoder(ffOptions), encoder, _options.MissingAudio);
+        var featurizer = AudioFeaturizer.Create(_options);
         try
         {
             // The settings hash reads an ONNX encoder's file once here, not once per video.

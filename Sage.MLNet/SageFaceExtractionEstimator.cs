@@ -28,7 +28,7 @@ public sealed class SageFaceExtractionEstimator : IEstimator<SageFaceExtractionT
         return new SageFaceExtractionTransformer(_catalog, _options);
     }
 
-    /// <summary>Returns the input columns plus FaceFolder, FrameCount, FaceFound and FrameTime.</summary>
+    /// <summary>Returns the input columns plus FaceFolder, FrameCount, FaceFound and FrameTime (and PersonId with <see cref="SageFaceExtractionOptions.RowPerPerson"/>).</summary>
     /// <param name="inputSchema">The shape of the rows.</param>
     /// <exception cref="ArgumentOutOfRangeException">The video file column is missing or not text; the message names it.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

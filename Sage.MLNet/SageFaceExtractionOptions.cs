@@ -79,5 +79,5 @@ public sealed class SageFaceExtractionOptions
     public string? FFMpegBinaryFolder { get; set; }
 
     /// <summary>Returns a copy, so an estimator keeps the values it was made with.</summary>
-    internal SageFaceExtractionOptions Clone() => (SageFaceExtractionOptions)MemberwiseClone();
+    internal SageFaceExtractionOptions Copy() => (SageFaceExtractionOptions)MemberwiseClone();
 }

@@ -35,7 +35,7 @@ public sealed class SageFaceExtractionTransformer : ITransformer, IDisposable
     /// <summary>Returns false: extraction reads whole videos, so there is no per-row mapper to offer.</summary>
     public bool IsRowToRowMapper => false;
 
-    /// <summary>Returns the input schema with FaceFolder, FrameCount, FaceFound and FrameTime appended (replacing columns of those names).</summary>
+    /// <summary>Returns the input schema with FaceFolder, FrameCount, FaceFound and FrameTime appended, and PersonId with <see cref="SageFaceExtractionOptions.RowPerPerson"/> (replacing columns of those names).</summary>
     /// <param name="inputSchema">The schema of the rows.</param>
     /// <exception cref="ArgumentOutOfRangeException">The video file column is missing or not text; the message names it.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -45,7 +45,7 @@ public sealed class SageFaceExtractionTransformer : ITransformer, IDisposable
         return FaceExtractionMapping.OutputSchema(inputSchema, _options);
     }
 
-    /// <summary>Returns the rows with each video's crop folder, T, FaceFound and frame times, extracted when read.</summary>
+    /// <summary>Returns the rows with each video's crop folder, T, FaceFound and frame times, extracted when read; with <see cref="SageFaceExtractionOptions.RowPerPerson"/>, one row per person found.</summary>
     /// <param name="input">Rows with the video file column.</param>
     /// <remarks>Reading a row throws <see cref="InvalidDataException"/> naming the video when it is missing, unreadable, has no frame, or has no face under <see cref="SageNoFacePolicy.Error"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The video file column is missing or not text; the message names it.</exception>

@@ -162,26 +162,11 @@ public static class SageModel
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
         var o = (options ?? new SageLiveOptions()).Copy();
-        ArgumentOutOfRangeException.ThrowIfNegative(o.LookaheadFrames, "options.LookaheadFrames");
-        ArgumentOutOfRangeException.ThrowIfLessThan(o.RecomputeEveryFrames, 1, "options.RecomputeEveryFrames");
-        ArgumentOutOfRangeException.ThrowIfLessThan(o.QueueCapacity, 1, "options.QueueCapacity");
-        if (o.FramesPerSecond is { } rate && !(rate > 0 && double.IsFinite(rate)))
-        {
-            throw new ArgumentOutOfRangeException("options.FramesPerSecond", rate, "must be a positive number of frames per second");
-        }
-        if (o.ContextFrames is { } context)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(context, 1, "options.ContextFrames");
-        }
+        Live.LiveOptionsCheck.Validate(o);
         var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths);
         try
         {
-            var window = o.ContextFrames ?? model.WindowLength;
-            if (o.LookaheadFrames >= window)
-            {
-                throw new ArgumentOutOfRangeException("options.LookaheadFrames", o.LookaheadFrames,
-                    $"must be less than the window the network sees ({window} frames), or a frame would leave the window before its result");
-            }
+            Live.LiveOptionsCheck.Validate(o, o.ContextFrames ?? model.WindowLength);
             return new SageLivePredictor(model, o);
         }
         catch

@@ -44,7 +44,7 @@ public static class SageRobustness
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentNullException.ThrowIfNull(audio);
         ArgumentNullException.ThrowIfNull(options);
-        Check(options);
+        RobustnessOptionsCheck.Validate(options);
         var work = Path.GetFullPath(options.WorkFolder);
         if (Directory.Exists(work) && Directory.EnumerateFileSystemEntries(work).Any())
         {
@@ -92,31 +92,6 @@ public static class SageRobustness
                 model.Dispose();
             }
         }
-    }
-
-    private static void Check(SageRobustnessOptions options)
-    {
-        if (options.Variants is null || options.Variants.Count == 0 || options.Variants.Any(v => !Enum.IsDefined(v)) || options.Variants.Distinct().Count() != options.Variants.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "SageRobustnessOptions.Variants must name at least one SageFusion, each once");
-        }
-        if (options.Seeds < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Seeds, "SageRobustnessOptions.Seeds must be at least 1");
-        }
-        if (options.Corruptions is null || options.Corruptions.Any(c => !Enum.IsDefined(c)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "SageRobustnessOptions.Corruptions must hold SageCorruptionKind values");
-        }
-        if (options.Levels is null || options.Levels.Any(level => !(level > 0 && level <= 1)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "SageRobustnessOptions.Levels must each lie in (0, 1]: the clean videos (0) are always scored");
-        }
-        if (string.IsNullOrWhiteSpace(options.WorkFolder))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "SageRobustnessOptions.WorkFolder must name a folder for the corrupted copies");
-        }
-        ArgumentNullException.ThrowIfNull(options.Training);
     }
 
     private static Dictionary<SageFusion, double> Train(MLContext ml, IDataView train, IDataView? validation, SageRobustnessOptions options,

@@ -100,9 +100,9 @@ internal sealed partial class FFMpegLiveSource : IDisposable
     /// <summary>ffmpeg's last error lines, when it failed.</summary>
     public string ErrorDetail => _errors.Count > 0 ? string.Join(" | ", _errors.TakeLast(3)) : $"ffmpeg exit code {(_ffmpeg.HasExited ? _ffmpeg.ExitCode : -1)}";
 
-    /// <summary>Probes <paramref name="source"/> and starts reading it.</summary>
+    /// <summary>Probes <paramref name="source"/> and starts reading it; with <paramref name="loop"/> a file plays again and again (benchmarks).</summary>
     /// <exception cref="InvalidDataException">ffprobe cannot read it, or it has no video stream; the message names the source.</exception>
-    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout)
+    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout, bool loop = false)
     {
         var (width, height, rate, hasAudio) = Probe(source, stallTimeout);
         // The frames ffmpeg writes: scaled down (never up) to at most MaxSide a side, aspect kept.
@@ -116,7 +116,7 @@ internal sealed partial class FFMpegLiveSource : IDisposable
         }
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         List<string> arguments = ["-nostdin", "-hide_banner", "-nostats", "-v", "info"];
-        arguments.AddRange(InputArguments(source, realTime));
+        arguments.AddRange(InputArguments(source, realTime, loop));
         arguments.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough",
             "-vf", $"showinfo,scale={outWidth}:{outHeight}:flags=area,format=rgba", "-f", "rawvideo", "pipe:1"]);
         if (listener is not null)
@@ -205,9 +205,9 @@ internal sealed partial class FFMpegLiveSource : IDisposable
         _times.Dispose();
     }
 
-    private static string[] InputArguments(string source, bool realTime)
+    private static string[] InputArguments(string source, bool realTime, bool loop)
     {
-        List<string> arguments = [];
+        List<string> arguments = loop ? ["-stream_loop", "-1"] : [];
         if (realTime)
         {
             arguments.Add("-re");

@@ -87,7 +87,8 @@ public sealed class SageLivePredictorTests
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(
             () => SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { LookaheadFrames = Window }));
 
-        Assert.AreEqual("options.LookaheadFrames", e.ParamName);
+        Assert.AreEqual("LookaheadFrames", e.ParamName);
+        StringAssert.Contains(e.Message, $"must be less than the window the network sees ({Window} frames)");
     }
 
     [TestMethod]

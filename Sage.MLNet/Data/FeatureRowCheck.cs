@@ -10,8 +10,10 @@ namespace Sage.MLNet.Data;
 /// feature columns of a row before it runs, so a bad row fails here, with a message that names it.
 /// </summary>
 /// <remarks>
-/// <para>This is the one place the library throws from inside a lazy getter for a data-dependent reason, and style.md's rule
-/// says so ("never ... except the prediction-time row checks of Data/"). Kept rather than simplified, because prediction is
+/// <para>This is the one place the library throws from inside a lazy getter for a data-dependent reason: a deliberate exception
+/// to style.md's rule ("never throw from inside a lazy getter for a data-dependent reason"), decided here with its reason, for
+/// that rule to name as its exception. (The featurizers' getters fail per video too, on a file that is missing or cannot be
+/// decoded, and reach the user through the same <see cref="BadRowErrorDataView"/>.) Kept rather than simplified, because prediction is
 /// lazy by ML.NET's contract: <c>Transform</c> must not read the data, and <c>PredictionEngine</c> hands over one row at a time,
 /// so a row's values exist only inside its getter. The alternatives are worse: checking eagerly reads the data twice, and
 /// not checking lets ONNX Runtime fail without naming the row (or, for NaN, silently predict NaN). What the rule guards

@@ -19,6 +19,17 @@ internal sealed class AudioFeaturizer : IDisposable
         _missingAudio = missingAudio;
     }
 
+    /// <summary>Returns the featurizer <paramref name="options"/> describe: ffmpeg found, and log-mel statistics or the ONNX encoder they name.</summary>
+    /// <remarks>The face featurizer is composed the same way, by <c>FaceFeaturizer.Create</c>; the estimators only add the cache around it.</remarks>
+    public static AudioFeaturizer Create(SageAudioFeaturizerOptions options)
+    {
+        var ffOptions = FFMpegBinaries.Find(options.FFMpegBinaryFolder);
+        IAudioEncoder encoder = options.EncoderModelPath is null
+            ? new LogMelEncoder(options.MelBands)
+            : new OnnxAudioEncoder(options.EncoderModelPath);
+        return new AudioFeaturizer(new AudioDecoder(ffOptions), encoder, options.MissingAudio);
+    }
+
     /// <summary>Da, the number of features per video frame.</summary>
     public int FeatureSize => _encoder.FeatureSize;
 
