@@ -155,7 +155,7 @@ public static class SageFeatureCache
                 var path = cached.PathOf(source, frameCount);
                 if (path is null)
                 {
-                    // No key (e.g. a missing crop folder): computing reports why, or featurises without caching.
+                    // No key (e.g. a missing video file): computing reports why, or featurises without caching.
                     cached.ComputeAndStore(source, frameCount, null);
                     Frames += frameCount;
                 }
