@@ -151,7 +151,7 @@ public static class SageFeatureCache
         {
             try
             {
-                // The key itself reads the video's files (crop listing, file hash), so a bad video can fail here already.
+                // The key itself reads the video's files (the crop listing, file sizes and times), so a bad video can fail here already.
                 var path = cached.PathOf(source, frameCount);
                 if (path is null)
                 {
