@@ -3,6 +3,7 @@ using Sage.MLNet.Data.AffWild2;
 using Sage.MLNet.Evaluation.Corruption;
 using Sage.MLNet.Media;
 using Sage.MLNet.Featurization.Faces;
+using Sage.MLNet.Synthetic;
 
 namespace Sage.MLNet;
 
@@ -16,7 +17,7 @@ public static class SageMediaCorruption
     public const string GroundTruthFileName = "corruption.csv";
 
     /// <summary>The side file of a synthetic copy (see <see cref="Synthetic.SyntheticAffWild2"/>) that lists its unreliable stages.</summary>
-    public const string SyntheticStagesFileName = "synthetic_reliability.csv";
+    public const string SyntheticStagesFileName = SyntheticCopyFiles.ReliabilityFileName;
 
     /// <summary>
     /// Returns the rows of <paramref name="videos"/> with one modality corrupted on a copy in <paramref name="outputFolder"/>, and

@@ -36,7 +36,7 @@ internal static class DemoCommand
 
         // 1. A synthetic copy in the real layout, kept so a second demo reuses it (and its cached features).
         var data = Path.Combine(output.Root, "data");
-        if (File.Exists(Path.Combine(data, SyntheticStages.FileName)))
+        if (File.Exists(Path.Combine(data, SageMediaCorruption.SyntheticStagesFileName)))
         {
             Console.WriteLine($"Reusing the synthetic copy in {data}");
         }

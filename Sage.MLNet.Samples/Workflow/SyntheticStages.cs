@@ -5,13 +5,10 @@ namespace Sage.MLNet.Samples.Workflow;
 /// <summary>Reads a synthetic copy's <c>synthetic_reliability.csv</c>, so plots can show where a modality was unreliable.</summary>
 internal static class SyntheticStages
 {
-    /// <summary>The side file's name at the copy's root.</summary>
-    public const string FileName = "synthetic_reliability.csv";
-
     /// <summary>Returns each video's unreliable stretches; empty for a copy without the side file, such as a real one.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<UnreliableStage>> Read(string root)
     {
-        var path = Path.Combine(root, FileName);
+        var path = Path.Combine(root, SageMediaCorruption.SyntheticStagesFileName);
         if (!File.Exists(path))
         {
             return new Dictionary<string, IReadOnlyList<UnreliableStage>>();

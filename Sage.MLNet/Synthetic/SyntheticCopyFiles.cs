@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 
 using Sage.MLNet.Data.AffWild2;
+using Sage.MLNet.Evaluation.Corruption;
 
 namespace Sage.MLNet.Synthetic;
 
@@ -17,8 +18,8 @@ internal static class SyntheticCopyFiles
     /// <summary>The reliability side file's name, at the copy's root.</summary>
     public const string ReliabilityFileName = "synthetic_reliability.csv";
 
-    /// <summary>The reliability side file's header: frames are counted from 0 and both ends are included.</summary>
-    public const string ReliabilityHeader = "video,first_frame,last_frame,unreliable_modality,condition";
+    /// <summary>The reliability side file's header: the corruption ground truth's format (frames from 0, both ends included).</summary>
+    public const string ReliabilityHeader = GroundTruthFile.Header;
 
     // LF line ends on every system, so that the same seed gives the same bytes everywhere.
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
