@@ -37,15 +37,16 @@ internal static class ServeCommand
         {
             Description = "Folder for uploads while they are predicted (one subfolder per request, always deleted). Default: a new folder in the system's temp folder.",
         };
+        var missingAudio = CommonOptions.MissingAudio();
         var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal.")
         {
-            model, urls, maxUpload, jobs, queue, timeout, temp,
+            model, urls, maxUpload, jobs, queue, timeout, temp, missingAudio,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
             var settings = Settings(parse.GetValue(urls)!, parse.GetValue(maxUpload), parse.GetValue(jobs), parse.GetValue(queue),
                 parse.GetValue(timeout), parse.GetValue(temp));
-            return Run(parse.GetValue(model)!, settings);
+            return Run(parse.GetValue(model)!, settings, parse.GetValue(missingAudio));
         }));
         return command;
     }
@@ -61,9 +62,9 @@ internal static class ServeCommand
         return new ServeSettings(urls, maxUploadMb * 1024L * 1024, jobs, queue, TimeSpan.FromSeconds(timeoutSeconds), folder);
     }
 
-    private static int Run(FileInfo modelFile, ServeSettings settings)
+    private static int Run(FileInfo modelFile, ServeSettings settings, SageMissingAudioPolicy? missingAudio)
     {
-        using var predictor = new VideoPredictor(modelFile.FullName);
+        using var predictor = new VideoPredictor(modelFile.FullName, missingAudio);
         if (!predictor.FindsFaces)
         {
             throw new UserInputException(
