@@ -26,6 +26,12 @@ public sealed class SageLiveOptions
     /// <see cref="SageLiveResult.Dropped"/>, computed with the previous frame's face.</remarks>
     public int QueueCapacity { get; set; } = 8;
 
+    /// <summary>Gets or sets how often faces are detected, in frames: every this many frames, with the tracks following their faces in between. Default: 4.</summary>
+    /// <remarks>Detection is the costliest step of a frame after the face encoder; between detections a track keeps its
+    /// smoothed pose, and the detector runs at once whenever a track is missed or none is followed. 1 detects on every frame,
+    /// as the offline extraction does by default.</remarks>
+    public int DetectEveryFrames { get; set; } = 4;
+
     /// <summary>Gets or sets the stream's frame rate, in frames per second; null estimates it from the first two frames' times. Default: null.</summary>
     /// <remarks>It sets the span of audio each frame summarises (one frame interval), as the video's frame rate does offline.</remarks>
     public double? FramesPerSecond { get; set; }

@@ -80,6 +80,7 @@ internal static class LiveBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CPU: {cpu:0.0} s over {clock.Elapsed.TotalSeconds:0.0} s wall ({cpu / clock.Elapsed.TotalSeconds:0.00} cores busy); {perFrame:0} ms of CPU per featurised frame, network runs included: " +
                 $"{Rate} fps needs {perFrame * Rate / 1000:0.00} cores."));
+            Stages(predictor, cpu);
             Console.WriteLine($"After the run: {Machine.Load()}.");
         }
         finally
@@ -87,6 +88,24 @@ internal static class LiveBenchmark
             Directory.Delete(root, recursive: true);
         }
         return 0;
+    }
+
+    /// <summary>Prints each stage's wall time per featurised frame on the predictor's thread and its share of the process's CPU time.</summary>
+    private static void Stages(SageLivePredictor predictor, double cpuSeconds)
+    {
+        var frames = Math.Max(1, predictor.FramesScored);
+        var faces = predictor.FaceTimings;
+        var live = predictor.Timings;
+        (string Name, TimeSpan Time)[] stages =
+        [
+            ($"detect ({faces.DetectedFrames} frames)", faces.Detect), ("track", faces.Track), ("align", faces.Align), ("crop JPEG", faces.Encode),
+            ("face encoder", live.FaceEncode), ("audio", live.Audio), ("assemble", live.Assemble), ("TCN", live.Tcn),
+            ($"window network ({predictor.WindowsScored} runs)", live.Window), ("emit", live.Emit),
+        ];
+        var total = stages.Sum(s => s.Time.TotalSeconds);
+        Console.WriteLine("Stages, ms per featurised frame (wall time on the predictor's thread; share of process CPU): " + string.Join(", ", stages.Select(s =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Name} {1000 * s.Time.TotalSeconds / frames:0.0} ({100 * s.Time.TotalSeconds / cpuSeconds:0} %)"))) +
+            string.Create(CultureInfo.InvariantCulture, $"; the rest of the CPU (decode pipe, copies, ONNX Runtime threads beyond the first, garbage collection): {1000 * (cpuSeconds - total) / frames:0.0} ms ({100 * (cpuSeconds - total) / cpuSeconds:0} %)."));
     }
 
     private static double CpuSeconds()

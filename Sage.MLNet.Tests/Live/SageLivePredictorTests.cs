@@ -60,8 +60,11 @@ public sealed class SageLivePredictorTests
     public async Task OpenLive_WholeWindowLookahead_EqualsOfflineWhereWindowsCoincide()
     {
         // With the lookahead one short of the window, frame 0 comes from the window [0, 49]: offline's first clip, which alone covers frame 0.
-        // Equal values mean equal features (faces, crops, encoder, log-mel alignment) and the same network.
-        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000, LookaheadFrames = Window - 1, RecomputeEveryFrames = 1 });
+        // Equal values mean equal features (faces, crops, encoder, log-mel alignment) and the same network: the per-frame
+        // TCN computed run by run, fed to the window part, equals the whole graph on the clip. Faces are detected on every
+        // frame, as offline.
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath,
+            new SageLiveOptions { QueueCapacity = 1000, LookaheadFrames = Window - 1, RecomputeEveryFrames = 1, DetectEveryFrames = 1 });
         var results = await Run(live, s_video);
 
         Assert.AreEqual(s_offline.PredictedValence[0], results[0].Valence, 1e-4f);
