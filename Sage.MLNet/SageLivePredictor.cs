@@ -13,13 +13,16 @@ namespace Sage.MLNet;
 /// Open one with <see cref="SageModel.OpenLive"/>; dispose it when done.
 /// </summary>
 /// <remarks>
-/// <para>Each frame is featurised once, when it arrives, on the predictor's own thread: face detection, tracking and
-/// alignment as <see cref="SageFaceExtractionTransformer"/> does for a file, the face encoder on the crop of the main face
-/// (the track with the largest presence so far), and log-mel statistics of the audio; the features are kept in a ring of
-/// the last <see cref="ContextFrames"/> frames. Only the network depends on the window, so only it is rerun on the latest
-/// window, once every <see cref="SageLiveOptions.RecomputeEveryFrames"/> frames; frame t's result is given from the first
-/// window that reaches t + <see cref="LookaheadFrames"/>. The network is one ONNX graph, so each modality's TCN output is
-/// recomputed with it rather than kept per frame.</para>
+/// <para>Each frame is featurised once, when it arrives, on the predictor's own thread: face detection (every
+/// <see cref="SageLiveOptions.DetectEveryFrames"/> frames), tracking and alignment as <see cref="SageFaceExtractionTransformer"/>
+/// does for a file, the face encoder on the crop of the main face (the track with the largest presence so far), and log-mel
+/// statistics of the audio; the features are kept in a ring of the last <see cref="ContextFrames"/> frames. Each modality's
+/// TCN output is kept there too: the TCN looks a fixed number of frames R each way (14 for the default 3 levels of kernel 3),
+/// so each run computes only the new frames and the last R of the previous run (computed then with zeros past its newest
+/// frame, as at a clip's end), from R frames of context. Only the fusion, Transformer and head depend on the whole window;
+/// they rerun on the latest window once every <see cref="SageLiveOptions.RecomputeEveryFrames"/> frames, and frame t's
+/// result is given from the first window that reaches t + <see cref="LookaheadFrames"/>. A model saved before its graph
+/// named the TCNs' output runs its whole graph on each window instead.</para>
 /// <para>Frames wait in a queue of <see cref="SageLiveOptions.QueueCapacity"/> images. When it is full, the oldest waiting
 /// image is dropped and its frame keeps only a small marker: it still gets a result, with <see cref="SageLiveResult.Dropped"/>
 /// set, computed with the previous frame's face and its own audio. Results wait in a bounded channel; a reader that falls
@@ -84,7 +87,7 @@ public sealed class SageLivePredictor : IDisposable
         _framesPerSecond = options.FramesPerSecond;
         // Frames not yet given must stay inside the window: at most ContextFrames − LookaheadFrames of them may wait.
         _recomputeEvery = Math.Min(options.RecomputeEveryFrames, ContextFrames - LookaheadFrames);
-        _maxBatch = Math.Max(_recomputeEvery, Math.Min(25, ContextFrames - LookaheadFrames));
+        _maxBatch = options.CatchUp ? Math.Max(_recomputeEvery, Math.Min(25, ContextFrames - LookaheadFrames)) : _recomputeEvery;
         var extraction = model.Extraction.Copy();
         extraction.DetectEveryFrames = options.DetectEveryFrames;
         _faces = new FaceFrameProcessor(model.Detector, extraction);
@@ -111,6 +114,9 @@ public sealed class SageLivePredictor : IDisposable
     /// <summary>Gets how many frames, up to the newest, the network sees each time it runs.</summary>
     public int ContextFrames { get; }
 
+    /// <summary>Whether each frame's TCN output is kept in the ring (false: the whole graph reruns on each window).</summary>
+    internal bool PerFrameTcn => _model.Network.PerFrameTcn;
+
     /// <summary>Gets whether the model carried its face extraction settings (false: the library's defaults detect and align the faces, as for a model trained on crops made elsewhere).</summary>
     public bool ExtractionSaved => _model.ExtractionSaved;
 
@@ -128,6 +134,9 @@ public sealed class SageLivePredictor : IDisposable
 
     /// <summary>Called on the predictor's thread with each window's first frame and its features, [n, Dv] and [n, Da], before the network runs (tests compare them with offline features).</summary>
     internal Action<int, float[], float[]>? WindowAssembled { get; set; }
+
+    /// <summary>Called on the predictor's thread after each network run with the window's first frame, its length, its features ([n, Dv], [n, Da]) and the TCN outputs kept for it ([n, D]; tests compare them with the TCN run on the whole window).</summary>
+    internal Action<int, int, float[], float[], float[]>? WindowScored { get; set; }
 
     /// <summary>Where the predictor's thread spends its time (the benchmark prints it).</summary>
     internal LiveTimings Timings { get; } = new();
@@ -406,6 +415,7 @@ public sealed class SageLivePredictor : IDisposable
                 _ring.Find(t)!.Tcn.CopyTo(_window.AsSpan((t - start) * d, d));
             }
             Timings.AddTcn(tcnStart);
+            WindowScored?.Invoke(start, count, visual, audio, _window);
             var networkStart = Stopwatch.GetTimestamp();
             network.RunWindow(_window, count, _valence, _arousal, _reliability);
             Timings.AddWindow(networkStart);

@@ -63,7 +63,8 @@ internal static class LiveBenchmark
                 if (clock.Elapsed.TotalSeconds >= nextSample)
                 {
                     using var self = Process.GetCurrentProcess();
-                    memory.Add((clock.Elapsed.TotalSeconds, self.WorkingSet64 / 1e6, GC.GetTotalMemory(false) / 1e6));
+                    // Live managed memory: after a full collection, so garbage not yet collected does not read as growth.
+                    memory.Add((clock.Elapsed.TotalSeconds, self.WorkingSet64 / 1e6, GC.GetTotalMemory(forceFullCollection: true) / 1e6));
                     nextSample += Math.Max(1, seconds / 20);
                 }
                 if (source.Time - source.FirstTime >= seconds)
@@ -124,8 +125,26 @@ internal static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Delay from arrival to result: p50 {P(0.5):0} ms, p95 {P(0.95):0} ms, p99 {P(0.99):0} ms, max {P(1):0} ms; target p95 <= lookahead + 100 ms = {budget:0} ms: {(P(0.95) <= budget ? "met" : "missed")}."));
         Console.WriteLine($"Real time with no drops: {(predictor.FramesDropped == 0 ? "yes" : "no")}.");
-        Console.WriteLine("Memory (s: working set MB / managed MB): " + string.Join(", ",
+        Console.WriteLine("Memory (s: working set MB / live managed MB): " + string.Join(", ",
             memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Seconds:0}: {m.WorkingSetMb:0}/{m.ManagedMb:0}"))));
+        // The slope over the second half of the run, when the ring, queues and ONNX Runtime's arenas have filled.
+        var settled = memory.Where(m => m.Seconds >= memory[^1].Seconds / 2).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Memory slope over the second half ({settled.Count} samples): working set {Slope(settled, m => m.WorkingSetMb):+0.00;-0.00} MB/min, live managed {Slope(settled, m => m.ManagedMb):+0.00;-0.00} MB/min."));
+    }
+
+    /// <summary>The least-squares slope of <paramref name="value"/> against time, per minute.</summary>
+    private static double Slope(List<(double Seconds, double WorkingSetMb, double ManagedMb)> samples, Func<(double Seconds, double WorkingSetMb, double ManagedMb), double> value)
+    {
+        if (samples.Count < 2)
+        {
+            return double.NaN;
+        }
+        var meanT = samples.Average(m => m.Seconds);
+        var meanV = samples.Average(value);
+        var covariance = samples.Sum(m => (m.Seconds - meanT) * (value(m) - meanV));
+        var variance = samples.Sum(m => (m.Seconds - meanT) * (m.Seconds - meanT));
+        return 60 * covariance / variance;
     }
 
     /// <summary>Writes a 12-s looping clip: the real-face photograph (eng/astronaut.sh) drifting and zooming on black, with a wandering tone.</summary>

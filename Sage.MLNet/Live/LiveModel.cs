@@ -110,7 +110,7 @@ internal sealed class LiveModel : IDisposable
     }
 
     /// <summary>Reads the network's graph, the ONNX model with <c>sage.config</c> metadata that ML.NET keeps in the zip.</summary>
-    private static ModelProto ReadNetworkGraph(string path)
+    internal static ModelProto ReadNetworkGraph(string path)
     {
         using var archive = SafeZip.OpenRead(path, "Model file");
         foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))

@@ -38,7 +38,10 @@ internal sealed class LiveNetwork : IDisposable
     private readonly RunOptions _run = new();
     private readonly float[] _shapeOnly;
 
-    public LiveNetwork(ModelProto model, int threads)
+    /// <param name="model">The saved network graph.</param>
+    /// <param name="threads">Intra-op threads of each session.</param>
+    /// <param name="perFrameTcn">Whether to split the graph where it can (false runs it whole, as for a graph that cannot be split).</param>
+    public LiveNetwork(ModelProto model, int threads, bool perFrameTcn = true)
     {
         Config = JsonSerializer.Deserialize<SageNetworkConfig>(model.MetadataProps.Single(p => p.Key == "sage.config").Value)
             ?? throw new InvalidDataException("The model's 'sage.config' metadata is empty");
@@ -49,7 +52,7 @@ internal sealed class LiveNetwork : IDisposable
         Radius = Enumerable.Range(0, Config.TcnLevels).Sum(level => 2 * ((1 << level) * (Config.TcnKernelSize - 1) / 2));
         _shapeOnly = new float[Config.WindowLength * Config.VisualFeatureSize];
         using var options = Options(threads);
-        if (graph.Node.Any(n => n.Output.Contains(SageOnnxNames.TcnOutput)))
+        if (perFrameTcn && graph.Node.Any(n => n.Output.Contains(SageOnnxNames.TcnOutput)))
         {
             _tcn = new InferenceSession(TcnModel(model).ToByteArray(), options);
             _window = new InferenceSession(WindowModel(model, Config.FusedSize).ToByteArray(), options);
