@@ -184,6 +184,33 @@ public sealed class LiveServeTests
     }
 
     [TestMethod]
+    public async Task Live_ServerStopsDuringStream_ClosesWith1001AndExitsZero()
+    {
+        using var server = ServerProcess.StartIn(Path.Combine(s_root, "tmp-stopping"), "--model", s_model, "--temp", Path.Combine(s_root, "uploads-stopping"));
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri(server.Address.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "live"), CancellationToken.None);
+        var receiving = ReceiveAll(client);
+        await client.SendAsync(File.ReadAllBytes(s_webm).AsMemory(0, 64 * 1024), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        using (var http = new HttpClient { BaseAddress = server.Address })
+        {
+            // The stream is open once ffprobe has read its start and the predictor is loaded.
+            var clock = Stopwatch.StartNew();
+            while (JsonDocument.Parse(await http.GetStringAsync("health")).RootElement.GetProperty("liveStreams").GetInt32() == 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var exitCode = server.Stop();
+        var (_, status, reason) = await receiving.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.AreEqual(WebSocketCloseStatus.EndpointUnavailable, status, reason);
+        Assert.AreEqual("the server is stopping", reason);
+        Assert.AreEqual(0, exitCode, server.Output);
+        Assert.IsFalse(Directory.Exists(Path.Combine(s_root, "uploads-stopping")) && Directory.GetFileSystemEntries(Path.Combine(s_root, "uploads-stopping")).Length > 0);
+    }
+
+    [TestMethod]
     public async Task Live_PlainGetOrForeignOrigin_RefusedWithReason()
     {
         using var http = new HttpClient { BaseAddress = s_server.Address };
