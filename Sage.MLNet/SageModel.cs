@@ -168,7 +168,7 @@ public static class SageModel
     /// Opens a live predictor on a model zip written by <see cref="Save"/> with its featurizers: frames pushed one at a time
     /// (image, audio since the previous frame, time) come back as per-frame valence and arousal a few frames later.
     /// </summary>
-    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder and the model run.</param>
+    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder runs (the network runs on the CPU).</param>
     /// <param name="path">The model zip.</param>
     /// <param name="options">The lookahead, recompute interval and queue size; null takes the defaults. Its values are copied.</param>
     /// <returns>The predictor, already running; dispose it when done.</returns>
@@ -185,7 +185,7 @@ public static class SageModel
         ArgumentNullException.ThrowIfNull(path);
         var o = (options ?? new SageLiveOptions()).Copy();
         Live.LiveOptionsCheck.Validate(o);
-        var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths);
+        var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths, Environment.ProcessorCount);
         try
         {
             Live.LiveOptionsCheck.Validate(o, o.ContextFrames ?? model.WindowLength);

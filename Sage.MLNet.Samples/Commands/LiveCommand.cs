@@ -88,25 +88,11 @@ internal static class LiveCommand
                 source.Stop();
             };
             Console.CancelKeyPress += onCancel;
-            var skippedTimes = 0;
-            var last = double.NegativeInfinity;
+            int skippedTimes;
+            double last;
             try
             {
-                while (source.Next())
-                {
-                    var audio = source.TakeAudio();
-                    if (source.Time <= last)
-                    {
-                        skippedTimes++;     // a repeated or backwards timestamp: the frame is left out, its audio kept for the next
-                        continue;
-                    }
-                    last = source.Time;
-                    predictor.Push(source.Time, source.Rgba, source.Width, source.Height, audio);
-                    if (maxSeconds is { } limit && source.Time - source.FirstTime >= limit)
-                    {
-                        break;
-                    }
-                }
+                (skippedTimes, last) = LivePump.Run(source, predictor, maxSeconds);
             }
             finally
             {

@@ -8,7 +8,8 @@ namespace Sage.MLNet.Samples.Commands;
 
 /// <summary>
 /// <c>serve --model FILE [--urls URL]</c>: a web API that predicts any uploaded video: <c>POST /predict</c> with the video in
-/// the multipart field <c>video</c> answers per-frame valence, arousal and reliability as JSON (or CSV); <c>GET /health</c>.
+/// the multipart field <c>video</c> answers per-frame valence, arousal and reliability as JSON (or CSV); <c>GET /health</c>;
+/// <c>GET /live</c>, a WebSocket that scores a stream as it comes, with the page <c>/live.html</c> that streams the camera into it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -38,20 +39,42 @@ internal static class ServeCommand
             Description = "Folder for uploads while they are predicted (one subfolder per request, always deleted). Default: a new folder in the system's temp folder.",
         };
         var missingAudio = CommonOptions.MissingAudio();
-        var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal.")
+        var liveSessions = new Option<int>("--live-sessions")
         {
-            model, urls, maxUpload, jobs, queue, timeout, temp, missingAudio,
+            Description = "Streams scored at the same time on /live; one more is closed at once with 1013 (try again later).",
+            DefaultValueFactory = _ => 2,
+        };
+        var liveMessage = new Option<int>("--live-max-message-kb") { Description = "Largest WebSocket message accepted on /live, in KB; larger closes the stream with 1009.", DefaultValueFactory = _ => 1024 };
+        var liveStall = new Option<double>("--live-stall-timeout")
+        {
+            Description = "Seconds a /live stream may go without a message, or without a decoded frame, before it is closed with 1008.",
+            DefaultValueFactory = _ => 10,
+        };
+        var lookahead = new Option<int>("--lookahead")
+        {
+            Description = "Frames after a frame that must arrive before its /live result is sent (more: closer to the offline result, later).",
+            DefaultValueFactory = _ => SageLiveOptions.DefaultLookaheadFrames,
+        };
+        var liveQueue = new Option<int>("--live-queue")
+        {
+            Description = "Frames of a /live stream that may wait for scoring before the oldest is dropped.",
+            DefaultValueFactory = _ => new SageLiveOptions().QueueCapacity,
+        };
+        var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal; /live.html scores a camera live.")
+        {
+            model, urls, maxUpload, jobs, queue, timeout, temp, liveSessions, liveMessage, liveStall, lookahead, liveQueue, missingAudio,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
+            var live = Live(parse.GetValue(liveSessions), parse.GetValue(liveMessage), parse.GetValue(liveStall), parse.GetValue(lookahead), parse.GetValue(liveQueue));
             var settings = Settings(parse.GetValue(urls)!, parse.GetValue(maxUpload), parse.GetValue(jobs), parse.GetValue(queue),
-                parse.GetValue(timeout), parse.GetValue(temp));
+                parse.GetValue(timeout), parse.GetValue(temp), live);
             return Run(parse.GetValue(model)!, settings, parse.GetValue(missingAudio));
         }));
         return command;
     }
 
-    private static ServeSettings Settings(string urls, int maxUploadMb, int jobs, int queue, double timeoutSeconds, DirectoryInfo? temp)
+    private static ServeSettings Settings(string urls, int maxUploadMb, int jobs, int queue, double timeoutSeconds, DirectoryInfo? temp, LiveSettings live)
     {
         if (maxUploadMb < 1 || jobs < 1 || queue < 0 || !(timeoutSeconds > 0))
         {
@@ -59,7 +82,17 @@ internal static class ServeCommand
                 $"--max-upload-mb ({maxUploadMb}) and --jobs ({jobs}) must be at least 1, --queue ({queue}) at least 0, --timeout ({timeoutSeconds}) above 0");
         }
         var folder = temp?.FullName ?? Path.Combine(Path.GetTempPath(), $"sage-serve-{Environment.ProcessId}");
-        return new ServeSettings(urls, maxUploadMb * 1024L * 1024, jobs, queue, TimeSpan.FromSeconds(timeoutSeconds), folder);
+        return new ServeSettings(urls, maxUploadMb * 1024L * 1024, jobs, queue, TimeSpan.FromSeconds(timeoutSeconds), folder, live);
+    }
+
+    private static LiveSettings Live(int sessions, int maxMessageKb, double stallSeconds, int lookahead, int queue)
+    {
+        if (sessions < 1 || maxMessageKb < 1 || !(stallSeconds > 0) || lookahead < 0 || queue < 1)
+        {
+            throw new UserInputException($"--live-sessions ({sessions}), --live-max-message-kb ({maxMessageKb}) and --live-queue ({queue}) must be at least 1, " +
+                $"--live-stall-timeout ({stallSeconds}) above 0, --lookahead ({lookahead}) at least 0");
+        }
+        return new LiveSettings(sessions, maxMessageKb * 1024, TimeSpan.FromSeconds(stallSeconds), lookahead, queue);
     }
 
     private static int Run(FileInfo modelFile, ServeSettings settings, SageMissingAudioPolicy? missingAudio)
@@ -74,14 +107,15 @@ internal static class ServeCommand
         Directory.CreateDirectory(settings.TempFolder);
         try
         {
-            using var app = PredictionServer.Build(predictor, modelFile.Name, settings);
+            using var app = PredictionServer.Build(predictor, modelFile.FullName, settings);
             app.StartAsync().GetAwaiter().GetResult();
             foreach (var address in PredictionServer.Addresses(app))
             {
-                Console.WriteLine($"Serving '{modelFile.Name}' on {address}: POST {address}/predict (multipart field 'video'), GET {address}/health");
+                Console.WriteLine($"Serving '{modelFile.Name}' on {address}: POST {address}/predict (multipart field 'video'), GET {address}/health, " +
+                    $"live from a camera: {address}/live.html (WebSocket {address.Replace("http", "ws", StringComparison.Ordinal)}/live)");
             }
             Console.WriteLine($"Jobs: {settings.MaxJobs} at once, {settings.QueueLength} waiting; {settings.MaxUploadBytes / (1024 * 1024)} MB each, " +
-                $"{settings.Timeout.TotalSeconds:0.#} s per request; uploads in {settings.TempFolder}. Ctrl+C stops.");
+                $"{settings.Timeout.TotalSeconds:0.#} s per request; uploads in {settings.TempFolder}; {settings.Live.Sessions} live stream(s) at once. Ctrl+C stops.");
             app.WaitForShutdownAsync().GetAwaiter().GetResult();
         }
         finally

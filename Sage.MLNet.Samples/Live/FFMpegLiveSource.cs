@@ -25,8 +25,9 @@ internal enum LiveSourceEnd
 }
 
 /// <summary>
-/// Reads anything ffmpeg reads as a live source (a file, optionally at its own speed; UDP, RTSP or HTTP; a V4L2 camera)
-/// into frames of RGBA pixels, each with its time and the 16 kHz mono audio that arrived up to it.
+/// Reads anything ffmpeg reads as a live source (a file, optionally at its own speed; UDP, RTSP or HTTP; a V4L2 camera; bytes
+/// written into ffmpeg's standard input, such as WebM chunks a browser sends) into frames of RGBA pixels, each with its time
+/// and the 16 kHz mono audio that arrived up to it.
 /// </summary>
 /// <remarks>
 /// <para>ffprobe first says which streams the source has. One ffmpeg process then writes the video as raw RGBA on its
@@ -40,6 +41,9 @@ internal sealed partial class FFMpegLiveSource : IDisposable
 {
     public const int SampleRate = 16000;
     private const int MaxSide = 1280;
+
+    /// <summary>The name ffmpeg and ffprobe read standard input by.</summary>
+    private const string StandardInput = "pipe:0";
 
     private readonly string _source;
     private readonly Process _ffmpeg;
@@ -82,6 +86,9 @@ internal sealed partial class FFMpegLiveSource : IDisposable
 
     public bool HasAudio => _audioListener is not null;
 
+    /// <summary>Gets ffmpeg's standard input, where the bytes of a source opened with <see cref="OpenPipe"/> go (null for other sources).</summary>
+    public Stream? Input => _ffmpeg.StartInfo.RedirectStandardInput ? _ffmpeg.StandardInput.BaseStream : null;
+
     /// <summary>The frame rate ffprobe reported, or null.</summary>
     public double? FramesPerSecond { get; private init; }
 
@@ -102,9 +109,22 @@ internal sealed partial class FFMpegLiveSource : IDisposable
 
     /// <summary>Probes <paramref name="source"/> and starts reading it; with <paramref name="loop"/> a file plays again and again (benchmarks).</summary>
     /// <exception cref="InvalidDataException">ffprobe cannot read it, or it has no video stream; the message names the source.</exception>
-    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout, bool loop = false)
+    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout, bool loop = false) =>
+        Start(source, Probe(source, stallTimeout, head: null), InputArguments(source, realTime, loop), stallTimeout);
+
+    /// <summary>
+    /// Probes <paramref name="head"/>, the first bytes of a stream (a container ffmpeg reads from a pipe, such as WebM), and
+    /// starts reading the stream from ffmpeg's standard input: write <paramref name="head"/> and then the rest into
+    /// <see cref="Input"/>, and dispose <see cref="Input"/> at the stream's end.
+    /// </summary>
+    /// <exception cref="InvalidDataException">ffprobe cannot read the head as video; the message names <paramref name="name"/>.</exception>
+    public static FFMpegLiveSource OpenPipe(ReadOnlyMemory<byte> head, string name, TimeSpan stallTimeout) =>
+        Start(name, Probe(name, stallTimeout, head), ["-i", StandardInput], stallTimeout);
+
+    private static FFMpegLiveSource Start(string source, (int Width, int Height, double? Rate, bool HasAudio) probed, string[] input, TimeSpan stallTimeout)
     {
-        var (width, height, rate, hasAudio) = Probe(source, stallTimeout);
+        var (width, height, rate, hasAudio) = probed;
+        var fromPipe = input[^1] == StandardInput;
         // The frames ffmpeg writes: scaled down (never up) to at most MaxSide a side, aspect kept.
         var scale = Math.Min(1.0, MaxSide / (double)Math.Max(width, height));
         int outWidth = Math.Max(2, (int)Math.Round(width * scale / 2) * 2), outHeight = Math.Max(2, (int)Math.Round(height * scale / 2) * 2);
@@ -114,9 +134,8 @@ internal sealed partial class FFMpegLiveSource : IDisposable
             listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start(1);
         }
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        List<string> arguments = ["-nostdin", "-hide_banner", "-nostats", "-v", "info"];
-        arguments.AddRange(InputArguments(source, realTime, loop));
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = fromPipe, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        List<string> arguments = [.. fromPipe ? Array.Empty<string>() : ["-nostdin"], "-hide_banner", "-nostats", "-v", "info", .. input];
         arguments.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough",
             "-vf", $"showinfo,scale={outWidth}:{outHeight}:flags=area,format=rgba", "-f", "rawvideo", "pipe:1"]);
         if (listener is not null)
@@ -220,19 +239,32 @@ internal sealed partial class FFMpegLiveSource : IDisposable
         return [.. arguments];
     }
 
-    private static (int Width, int Height, double? Rate, bool HasAudio) Probe(string source, TimeSpan timeout)
+    /// <summary>Runs ffprobe on <paramref name="source"/>, or with <paramref name="head"/> on its standard input when given.</summary>
+    private static (int Width, int Height, double? Rate, bool HasAudio) Probe(string source, TimeSpan timeout, ReadOnlyMemory<byte>? head)
     {
-        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("ffprobe") { RedirectStandardInput = head is not null, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         List<string> arguments = ["-v", "error", "-show_streams", "-of", "json"];
-        if (source.StartsWith("/dev/video", StringComparison.Ordinal))
+        if (source.StartsWith("/dev/video", StringComparison.Ordinal) && head is null)
         {
             arguments.AddRange(["-f", "v4l2"]);
         }
-        arguments.Add(source);
+        arguments.Add(head is null ? source : StandardInput);
         arguments.ForEach(start.ArgumentList.Add);
         using var ffprobe = Process.Start(start) ?? throw new InvalidDataException($"source '{source}': ffprobe could not be started");
         var output = ffprobe.StandardOutput.ReadToEndAsync();
         var errors = ffprobe.StandardError.ReadToEndAsync();
+        if (head is { } bytes)
+        {
+            try
+            {
+                using var input = ffprobe.StandardInput.BaseStream;
+                input.Write(bytes.Span);
+            }
+            catch (IOException)
+            {
+                // ffprobe stopped reading (it has seen enough, or gave up); its exit code says which.
+            }
+        }
         if (!ffprobe.WaitForExit(timeout))
         {
             ffprobe.Kill();

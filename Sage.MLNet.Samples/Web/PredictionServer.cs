@@ -11,12 +11,13 @@ namespace Sage.MLNet.Samples.Web;
 
 /// <summary>
 /// The web API around a loaded model, as Model Builder scaffolds one for an ML.NET model: a minimal API with
-/// <c>POST /predict</c> (multipart field <c>video</c>) and <c>GET /health</c>.
+/// <c>POST /predict</c> (multipart field <c>video</c>) and <c>GET /health</c>; <c>GET /live</c>, a WebSocket that scores a
+/// stream as it comes, and <c>GET /live.html</c>, a page that streams the camera into it and plots the results.
 /// </summary>
 internal static class PredictionServer
 {
     /// <summary>Returns the application, built but not started, serving <paramref name="predictor"/> under <paramref name="settings"/>.</summary>
-    public static WebApplication Build(VideoPredictor predictor, string modelName, ServeSettings settings)
+    public static WebApplication Build(VideoPredictor predictor, string modelPath, ServeSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(settings.Urls);
@@ -29,9 +30,27 @@ internal static class PredictionServer
         var app = builder.Build();
         var gate = app.Services.GetRequiredService<JobGate>();
         var endpoint = new PredictionEndpoint(predictor, gate, settings, app.Logger);
+        // Live streams have a gate of their own: a stream holds its slot for as long as it lasts, and none waits.
+        var streams = new JobGate(settings.Live.Sessions, queue: 0);
+        app.Lifetime.ApplicationStopped.Register(streams.Dispose);
+        var live = new LiveEndpoint(modelPath, streams, settings.Live, app.Logger, app.Lifetime.ApplicationStopping);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.MapPost("/predict", endpoint.HandleAsync);
-        app.MapGet("/health", () => Results.Json(new HealthResponse("ok", modelName, gate.Running, gate.Waiting, settings.MaxJobs, settings.QueueLength)));
+        app.MapGet("/live", live.HandleAsync);
+        app.MapGet("/live.html", () => Results.Text(LivePage(), "text/html; charset=utf-8"));
+        app.MapGet("/", () => Results.Redirect("/live.html"));
+        app.MapGet("/health", () => Results.Json(new HealthResponse("ok", Path.GetFileName(modelPath), gate.Running, gate.Waiting, settings.MaxJobs, settings.QueueLength,
+            streams.Running, settings.Live.Sessions)));
         return app;
+    }
+
+    /// <summary>Returns the page at <c>/live.html</c> (Web/live.html, embedded in the program).</summary>
+    private static string LivePage()
+    {
+        using var stream = typeof(PredictionServer).Assembly.GetManifestResourceStream("Sage.MLNet.Samples.Web.live.html")
+            ?? throw new InvalidOperationException("the program was built without Web/live.html");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Returns the addresses the started <paramref name="app"/> listens on, with the real port where 0 was asked for.</summary>
@@ -45,5 +64,7 @@ internal static class PredictionServer
     /// <param name="Waiting">Requests admitted and not yet predicting.</param>
     /// <param name="Jobs">The most videos predicted at once.</param>
     /// <param name="Queue">The most requests that may wait.</param>
-    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue);
+    /// <param name="LiveStreams">Streams being scored on <c>/live</c> now.</param>
+    /// <param name="LiveSessions">The most streams scored at once.</param>
+    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue, int LiveStreams, int LiveSessions);
 }

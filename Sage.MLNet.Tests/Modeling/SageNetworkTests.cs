@@ -90,6 +90,56 @@ public sealed class SageNetworkTests
     }
 
     [TestMethod]
+    public void Forward_FullClipAloneOrBesideAPaddedOne_SameOutputs()
+    {
+        using var scope = NewDisposeScope();
+        using var network = CreateNetwork();
+        // A batch with no padding skips every masking step; next to a padded clip the same full clip goes through them.
+        var (visualFull, audioFull, maskFull) = Batch([300], time: 300, seed: 6);
+        var (visualMixed, audioMixed, maskMixed) = Batch([300, 90], time: 300, seed: 6);
+        Assert.AreEqual(1f, maskFull.min().item<float>(), "the first batch has no padding");
+        Assert.AreEqual(0f, maskMixed.min().item<float>(), "the second batch has padding");
+
+        var (alone, weightsAlone) = network.call(visualFull, audioFull, maskFull);
+        var (beside, weightsBeside) = network.call(visualMixed, audioMixed, maskMixed);
+
+        AssertClose(alone, beside.narrow(0, 0, 1), 1e-5, "prediction");
+        AssertClose(weightsAlone, weightsBeside.narrow(0, 0, 1), 1e-5, "weights");
+    }
+
+    [TestMethod]
+    public void Backward_FullClipAloneOrBesideAPaddedOne_SameGradients()
+    {
+        using var scope = NewDisposeScope();
+        using var network = CreateNetwork();
+        var (visualFull, audioFull, maskFull) = Batch([300], time: 300, seed: 7);
+        var (visualMixed, audioMixed, maskMixed) = Batch([300, 90], time: 300, seed: 7);
+
+        // Gradients of the full clip's outputs: the padded clip beside it adds nothing to them.
+        Tensor[] Gradients(Tensor visual, Tensor audio, Tensor mask)
+        {
+            foreach (var parameter in network.parameters())
+            {
+                parameter.grad?.zero_();
+            }
+            var (prediction, _) = network.call(visual, audio, mask);
+            prediction.narrow(0, 0, 1).sum().backward();
+            return network.parameters().Select(p => p.grad!.clone()).ToArray();
+        }
+        var alone = Gradients(visualFull, audioFull, maskFull);
+        var beside = Gradients(visualMixed, audioMixed, maskMixed);
+
+        Assert.HasCount(alone.Length, beside);
+        for (var i = 0; i < alone.Length; i++)
+        {
+            // Sums over 300 frames, in another order in a batch of two: relative to the gradient's size.
+            var scale = 1 + alone[i].abs().max().item<float>();
+            AssertClose(alone[i], beside[i], 1e-5 * scale, $"gradient {i}");
+        }
+        Assert.IsGreaterThan(0f, alone[0].abs().max().item<float>(), "the first TCN weight has a gradient");
+    }
+
+    [TestMethod]
     public void StateDict_SmallConfig_KeysMatchSnapshot()
     {
         using var network = CreateNetwork();

@@ -23,6 +23,9 @@ internal sealed partial class ServerProcess : IDisposable
     /// <summary>Gets the server's base address, e.g. http://127.0.0.1:43117/.</summary>
     public Uri Address { get; }
 
+    /// <summary>Gets the server's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Gets what the server printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', _lines);
 

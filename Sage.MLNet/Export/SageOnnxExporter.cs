@@ -83,7 +83,8 @@ internal static class SageOnnxExporter
         var visual = graph.Node("Squeeze", [names.VisualFeatures, graph.Int64s(0)]);
         var audio = graph.Node("Squeeze", [audioFrames, graph.Int64s(0)]);
         var outputs = contributors
-            .Select(member => (member, output: new SageOnnxClipGraph(graph, member.Network, plan).Write(visual, audio)))
+            .Select(member => (member, output: new SageOnnxClipGraph(graph, member.Network, plan)
+                .Write(visual, audio, contributors.Length == 1 ? SageOnnxNames.TcnOutput : null)))
             .ToArray();
         var (prediction, reliability) = outputs is [var (only, single)] && only.ValenceWeight == 1 && only.ArousalWeight == 1
             ? single

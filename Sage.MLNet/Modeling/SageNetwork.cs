@@ -68,16 +68,19 @@ internal sealed class SageNetwork : nn.Module<Tensor, Tensor, Tensor, (Tensor Pr
     {
         using var scope = NewDisposeScope();
         var time = visual.shape[1];
-        var x = cat([_visualTcn.call(visual, mask), _audioTcn.call(audio, mask)], -1);   // eq. 3: [batch, time, D]
+        // Training batches are mostly clips with no padding: then the TCNs and attention skip every masking step.
+        var padding = mask.min().item<float>() == 0 ? mask : null;
+        var x = cat([_visualTcn.call(visual, padding), _audioTcn.call(audio, padding)], -1);   // eq. 3: [batch, time, D]
         var (z, weights) = _fusion.call(x, mask);                                       // eq. 4, 10
         var h = z.add(get_buffer(PositionsBuffer)!.narrow(0, 0, time), Scalars.One);
-        var keyBias = zeros_like(mask).masked_fill(mask.eq(Scalars.Zero), Scalars.NegativeInfinity).view(mask.shape[0], 1, 1, time);
+        var keyBias = padding is null ? null
+            : zeros_like(mask).masked_fill(mask.eq(Scalars.Zero), Scalars.NegativeInfinity).view(mask.shape[0], 1, 1, time);
         foreach (var layer in _transformer)
         {
             h = layer.call(h, keyBias);                                                // eq. 14
         }
         h = _finalNorm.call(h);
-        var prediction = _headOutput.call(_dropout.call(nn.functional.relu(_headHidden.call(h)))).tanh();  // eq. 5
+        var prediction = _headOutput.call(_dropout.call(_headHidden.call(h).relu_())).tanh();  // eq. 5
         return (prediction.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }
 

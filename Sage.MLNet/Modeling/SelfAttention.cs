@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Sage.MLNet.Modeling;
 
 /// <summary>Multi-head scaled dot-product self-attention (paper eq. 12-13) that ignores padded frames.</summary>
-internal sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class SelfAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Linear _inProjection;          // W_Q, W_K, W_V stacked: D -> 3D
     private readonly Linear _outProjection;         // D -> D
@@ -24,9 +24,9 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
     public Linear OutProjection => _outProjection;
 
     /// <param name="x">[batch, time, D]</param>
-    /// <param name="keyBias">[batch, 1, 1, time], 0 for frames and -inf for padding</param>
+    /// <param name="keyBias">[batch, 1, 1, time], 0 for frames and -inf for padding; null when every frame exists</param>
     /// <returns>[batch, time, D]</returns>
-    public override Tensor forward(Tensor x, Tensor keyBias)
+    public override Tensor forward(Tensor x, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
         var batch = x.shape[0];

@@ -13,7 +13,7 @@ namespace Sage.MLNet.Modeling;
 /// single values: neighbouring frames are strongly correlated, so element dropout regularises little,
 /// and on the CPU it costs ten times more (one random number per value instead of per channel).
 /// </remarks>
-internal sealed class TemporalBlock : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Conv1d _conv1;
     private readonly Conv1d _conv2;
@@ -40,16 +40,18 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public Conv1d? Downsample => _downsample;
 
-    /// <param name="x">[batch, channels_in, time]</param>
-    /// <param name="mask">[batch, 1, time], 1 where a frame exists and 0 on padding</param>
+    /// <param name="x">[batch, channels_in, time], contiguous</param>
+    /// <param name="mask">[batch, 1, time], 1 where a frame exists and 0 on padding; null when every frame exists</param>
     /// <returns>[batch, channels_out, time], zero on padding</returns>
-    public override Tensor forward(Tensor x, Tensor mask)
+    public override Tensor forward(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        var h = _dropout.call(nn.functional.relu(_conv1.call(x)));
-        h = _dropout.call(nn.functional.relu(_conv2.call(h)));
+        // A convolution's backward pass reads its input, not its output, so ReLU may overwrite the output in place.
+        var h = _dropout.call(_conv1.call(x).relu_());
+        h = _dropout.call(_conv2.call(h).relu_());
         var skip = _downsample is null ? x : _downsample.call(x);
+        var output = h.add(skip, Scalars.One).relu_();
         // Re-zero padding so that a short video padded to a full clip sees the same zeros at every level.
-        return (nn.functional.relu(h.add(skip, Scalars.One)) * mask).MoveToOuterDisposeScope();
+        return (mask is null ? output : output.mul(mask)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sage.MLNet.Modeling;
@@ -11,24 +10,31 @@ namespace Sage.MLNet.Modeling;
 /// <remarks>
 /// Neighbouring frames are strongly correlated, so dropping single values regularises little; and it
 /// needs one random number per value, which on the CPU costs more than the layer's matrix products.
-/// This draws one per feature and clip.
+/// This draws one per feature and clip, as a [batch, 1, features] factor (0 or 1 / (1 − p)) that
+/// multiplies the clip in its own layout: no transposed copies.
 /// </remarks>
 internal sealed class TimeSharedDropout : nn.Module<Tensor, Tensor>
 {
-    private readonly Dropout1d _dropout;
+    private readonly double _probability;
 
     public TimeSharedDropout(double probability) : base(nameof(TimeSharedDropout))
     {
-        _dropout = nn.Dropout1d(probability);
+        _probability = probability;
         RegisterComponents();
     }
 
     /// <param name="x">[batch, time, features]</param>
-    /// <returns>[batch, time, features]</returns>
+    /// <returns>[batch, time, features]; <paramref name="x"/> itself outside training</returns>
     public override Tensor forward(Tensor x)
     {
+        if (!training || _probability <= 0)
+        {
+            return x.alias();
+        }
         using var scope = NewDisposeScope();
-        // Dropout1d drops whole channels of [batch, channels, length]: here, features across time.
-        return _dropout.call(x.transpose(1, 2)).transpose(1, 2).MoveToOuterDisposeScope();
+        var keep = 1 - _probability;
+        using var keepScalar = keep.ToScalar();
+        var factor = empty([x.shape[0], 1, x.shape[2]], x.dtype, x.device).bernoulli_(keep).div_(keepScalar);
+        return x.mul(factor).MoveToOuterDisposeScope();
     }
 }

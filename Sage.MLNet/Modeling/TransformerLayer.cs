@@ -12,7 +12,7 @@ namespace Sage.MLNet.Modeling;
 /// Dropout acts on the two residual branches only, and drops features for a whole clip
 /// (<see cref="TimeSharedDropout"/>); attention weights are not dropped.
 /// </remarks>
-internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class TransformerLayer : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly LayerNorm _attentionNorm;
     private readonly SelfAttention _attention;
@@ -43,13 +43,13 @@ internal sealed class TransformerLayer : nn.Module<Tensor, Tensor, Tensor>
     public Linear FeedForward2 => _feedForward2;
 
     /// <param name="x">[batch, time, D]</param>
-    /// <param name="keyBias">[batch, 1, 1, time], 0 for frames and -inf for padding</param>
+    /// <param name="keyBias">[batch, 1, 1, time], 0 for frames and -inf for padding; null when every frame exists</param>
     /// <returns>[batch, time, D]</returns>
-    public override Tensor forward(Tensor x, Tensor keyBias)
+    public override Tensor forward(Tensor x, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
         var h = x.add(_dropout.call(_attention.call(_attentionNorm.call(x), keyBias)), Scalars.One);
-        var ff = _feedForward2.call(nn.functional.relu(_feedForward1.call(_feedForwardNorm.call(h))));
+        var ff = _feedForward2.call(_feedForward1.call(_feedForwardNorm.call(h)).relu_());
         return h.add(_dropout.call(ff), Scalars.One).MoveToOuterDisposeScope();
     }
 }

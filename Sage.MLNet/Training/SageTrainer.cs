@@ -56,6 +56,7 @@ internal sealed class SageTrainer
         var random = new Random(_options.Seed);
         var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
+        using var inputs = new BatchTensors(batch, _config.VisualFeatureSize, _config.AudioFeatureSize);
         using var optimizer = new AdamW(network.parameters(), _options.LearningRate, _options.WeightDecay);
         using var best = new BestWeights();
         var clock = Stopwatch.StartNew();
@@ -71,12 +72,12 @@ internal sealed class SageTrainer
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
                 {
-                    frames += Step(network, optimizer, batch, device, ref lossSum, ref steps);
+                    frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
                 }
             }
             if (batch.Count > 0)
             {
-                frames += Step(network, optimizer, batch, device, ref lossSum, ref steps);
+                frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
             }
             var framesPerSecond = frames / epochClock.Elapsed.TotalSeconds;
 
@@ -127,7 +128,7 @@ internal sealed class SageTrainer
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
-    private long Step(SageNetwork network, AdamW optimizer, ClipBatch batch, Device device, ref double lossSum, ref long steps)
+    private long Step(SageNetwork network, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
     {
         _options.CancellationToken.ThrowIfCancellationRequested();
         var frames = batch.Frames;
@@ -138,12 +139,12 @@ internal sealed class SageTrainer
         }
         using (var scope = NewDisposeScope())
         {
-            int n = batch.Count, length = batch.Length;
-            var visual = HostTensor(batch.Visual, [n, length, _config.VisualFeatureSize], device);
-            var audio = HostTensor(batch.Audio, [n, length, _config.AudioFeatureSize], device);
-            var labels = HostTensor(batch.Labels, [n, length, 2], device);
-            var frameMask = HostTensor(batch.FrameMask, [n, length], device);
-            var labelMask = HostTensor(batch.LabelMask, [n, length], device);
+            var n = batch.Count;
+            var visual = inputs.Visual.Fill(batch.Visual, n, device);
+            var audio = inputs.Audio.Fill(batch.Audio, n, device);
+            var labels = inputs.Labels.Fill(batch.Labels, n, device);
+            var frameMask = inputs.FrameMask.Fill(batch.FrameMask, n, device);
+            var labelMask = inputs.LabelMask.Fill(batch.LabelMask, n, device);
             optimizer.ZeroGrad();
             var (prediction, _) = network.call(visual, audio, frameMask);
             var loss = CccLoss.Compute(prediction, labels, labelMask);
@@ -158,13 +159,6 @@ internal sealed class SageTrainer
         }
         batch.Clear();
         return frames;
-    }
-
-    private static Tensor HostTensor(float[] buffer, long[] shape, Device device)
-    {
-        var count = shape.Aggregate(1L, (a, b) => a * b);
-        var values = count == buffer.Length ? buffer : buffer[..(int)count];
-        return tensor(values, shape, device: device);
     }
 
     private static CccMetrics Validate(SageNetwork network, Device device, SageVideoReader reader)

@@ -68,6 +68,33 @@ public sealed class FeatureCacheFileTests
     }
 
     [TestMethod]
+    public void TryRead_WrittenFileLargerThanOneReadPiece_SameValues()
+    {
+        // 600 frames × 512 floats: 1.2 MB of floats, so the reader fills the arrays in more than one piece.
+        var features = Random(frames: 600, size: 512, extraChannels: 1, seed: 4);
+        var folder = CacheFiles.NewCacheFolder();
+        try
+        {
+            var file = Path.Combine(folder, "long.features");
+            FeatureCacheFile.Write(file, features);
+
+            var read = FeatureCacheFile.TryRead(file, 600, 512, 1)!;
+
+            Assert.IsNotNull(read);
+            CollectionAssert.AreEqual(features.Values, read.Values);
+            CollectionAssert.AreEqual(features.Extra, read.Extra);
+            var bytes = File.ReadAllBytes(file);
+            bytes[bytes.Length / 2] ^= 0x04;                     // a flipped bit past the first piece
+            File.WriteAllBytes(file, bytes);
+            Assert.IsNull(FeatureCacheFile.TryRead(file, 600, 512, 1), "a damaged file reads as absent");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void TryRead_MissingFile_GivesNull() =>
         Assert.IsNull(FeatureCacheFile.TryRead(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".features"), 1, 1, 0));
 

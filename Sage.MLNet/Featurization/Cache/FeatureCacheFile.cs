@@ -53,44 +53,74 @@ internal static class FeatureCacheFile
     }
 
     /// <summary>Returns the file's features, or null when it is missing, unreadable, damaged or of another shape than expected.</summary>
+    /// <remarks>The floats are read straight into the returned arrays and hashed as they arrive: no copy of the whole file.</remarks>
     public static VideoFeatures? TryRead(string path, int frameCount, int featureSize, int extraChannels)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            return Read(stream, frameCount, featureSize, extraChannels);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        return Decode(bytes, frameCount, featureSize, extraChannels);
     }
 
     public static VideoFeatures? Decode(byte[] bytes, int frameCount, int featureSize, int extraChannels)
     {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Read(stream, frameCount, featureSize, extraChannels);
+    }
+
+    private static VideoFeatures? Read(Stream stream, int frameCount, int featureSize, int extraChannels)
+    {
         long valueCount = (long)frameCount * featureSize;
         long extraCount = (long)frameCount * extraChannels;
         var payload = HeaderSize + 4 * (valueCount + extraCount);
-        if (bytes.LongLength != payload + HashSize
-            || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)) != FormatVersion
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) != frameCount
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16)) != featureSize
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)) != extraChannels)
+        Span<byte> header = stackalloc byte[HeaderSize];
+        if (stream.Length != payload + HashSize || stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) != HeaderSize
+            || !header[..Magic.Length].SequenceEqual(Magic)
+            || BinaryPrimitives.ReadInt32LittleEndian(header[8..]) != FormatVersion
+            || BinaryPrimitives.ReadInt32LittleEndian(header[12..]) != frameCount
+            || BinaryPrimitives.ReadInt32LittleEndian(header[16..]) != featureSize
+            || BinaryPrimitives.ReadInt32LittleEndian(header[20..]) != extraChannels)
         {
             return null;
         }
-        Span<byte> hash = stackalloc byte[HashSize];
-        SHA256.HashData(bytes.AsSpan(0, (int)payload), hash);
-        if (!hash.SequenceEqual(bytes.AsSpan((int)payload, HashSize)))
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        // Every float is overwritten by the file's bytes, so the arrays need not be zeroed first.
+        var values = GC.AllocateUninitializedArray<float>(checked((int)valueCount));
+        var extra = GC.AllocateUninitializedArray<float>(checked((int)extraCount));
+        if (!ReadHashed(stream, MemoryMarshal.AsBytes(values.AsSpan()), hash) || !ReadHashed(stream, MemoryMarshal.AsBytes(extra.AsSpan()), hash))
         {
             return null;
         }
-        var values = new float[valueCount];
-        var extra = new float[extraCount];
-        bytes.AsSpan(HeaderSize, (int)(4 * valueCount)).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-        bytes.AsSpan((int)(HeaderSize + 4 * valueCount), (int)(4 * extraCount)).CopyTo(MemoryMarshal.AsBytes(extra.AsSpan()));
-        return new VideoFeatures(frameCount, featureSize, values, extraChannels, extra);
+        Span<byte> stored = stackalloc byte[HashSize];
+        Span<byte> actual = stackalloc byte[HashSize];
+        if (stream.ReadAtLeast(stored, HashSize, throwOnEndOfStream: false) != HashSize)
+        {
+            return null;
+        }
+        hash.GetHashAndReset(actual);
+        return actual.SequenceEqual(stored) ? new VideoFeatures(frameCount, featureSize, values, extraChannels, extra) : null;
+    }
+
+    /// <summary>Fills <paramref name="target"/> from the stream a megabyte at a time, hashing each piece while it is still in the CPU's cache; false if the stream ends first.</summary>
+    private static bool ReadHashed(Stream stream, Span<byte> target, IncrementalHash hash)
+    {
+        const int Piece = 1 << 20;
+        for (var offset = 0; offset < target.Length;)
+        {
+            var piece = target.Slice(offset, Math.Min(Piece, target.Length - offset));
+            if (stream.ReadAtLeast(piece, piece.Length, throwOnEndOfStream: false) != piece.Length)
+            {
+                return false;
+            }
+            hash.AppendData(piece);
+            offset += piece.Length;
+        }
+        return true;
     }
 }
