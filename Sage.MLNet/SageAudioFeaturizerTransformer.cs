@@ -38,6 +38,9 @@ public sealed class SageAudioFeaturizerTransformer : ITransformer, IDisposable, 
     /// <summary>The settings it was made with, for <see cref="SageModel.Save"/>.</summary>
     internal SageAudioFeaturizerOptions Options => _options;
 
+    /// <summary>Gets what this featurizer does with a video that has no audio track (<see cref="SageAudioFeaturizerOptions.MissingAudio"/>, or the override given to <see cref="SageModel.LoadWithFeaturizers"/>).</summary>
+    public SageMissingAudioPolicy MissingAudio => _options.MissingAudio;
+
     /// <summary>Gets Da, the number of audio features per video frame: 2 × <see cref="SageAudioFeaturizerOptions.MelBands"/> for log-mel, or the ONNX encoder's D.</summary>
     public int FeatureSize => _featurizer.FeatureSize;
 

@@ -13,13 +13,16 @@ namespace Sage.MLNet;
 /// Open one with <see cref="SageModel.OpenLive"/>; dispose it when done.
 /// </summary>
 /// <remarks>
-/// <para>Each frame is featurised once, when it arrives, on the predictor's own thread: face detection, tracking and
-/// alignment as <see cref="SageFaceExtractionTransformer"/> does for a file, the face encoder on the crop of the main face
-/// (the track with the largest presence so far), and log-mel statistics of the audio; the features are kept in a ring of
-/// the last <see cref="ContextFrames"/> frames. Only the network depends on the window, so only it is rerun on the latest
-/// window, once every <see cref="SageLiveOptions.RecomputeEveryFrames"/> frames; frame t's result is given from the first
-/// window that reaches t + <see cref="LookaheadFrames"/>. The network is one ONNX graph, so each modality's TCN output is
-/// recomputed with it rather than kept per frame.</para>
+/// <para>Each frame is featurised once, when it arrives, on the predictor's own thread: face detection (every
+/// <see cref="SageLiveOptions.DetectEveryFrames"/> frames), tracking and alignment as <see cref="SageFaceExtractionTransformer"/>
+/// does for a file, the face encoder on the crop of the main face (the track with the largest presence so far), and log-mel
+/// statistics of the audio; the features are kept in a ring of the last <see cref="ContextFrames"/> frames. Each modality's
+/// TCN output is kept there too: the TCN looks a fixed number of frames R each way (14 for the default 3 levels of kernel 3),
+/// so each run computes only the new frames and the last R of the previous run (computed then with zeros past its newest
+/// frame, as at a clip's end), from R frames of context. Only the fusion, Transformer and head depend on the whole window;
+/// they rerun on the latest window once every <see cref="SageLiveOptions.RecomputeEveryFrames"/> frames, and frame t's
+/// result is given from the first window that reaches t + <see cref="LookaheadFrames"/>. A model saved before its graph
+/// named the TCNs' output runs its whole graph on each window instead.</para>
 /// <para>Frames wait in a queue of <see cref="SageLiveOptions.QueueCapacity"/> images. When it is full, the oldest waiting
 /// image is dropped and its frame keeps only a small marker: it still gets a result, with <see cref="SageLiveResult.Dropped"/>
 /// set, computed with the previous frame's face and its own audio. Results wait in a bounded channel; a reader that falls
@@ -48,7 +51,15 @@ public sealed class SageLivePredictor : IDisposable
     private readonly Task _worker;
     private readonly float[] _fullVisual;
     private readonly float[] _fullAudio;
-    private readonly LiveModel.WindowScores _scores = new();
+    private readonly int[] _faceSources;
+    private readonly float[] _tcnVisual;
+    private readonly float[] _tcnAudio;
+    private readonly float[] _tcnOutput;
+    private readonly float[] _window;
+    private readonly float[] _valence;
+    private readonly float[] _arousal;
+    private readonly float[] _reliability;
+    private readonly float[] _faceImage;
 
     // Producer side (Push).
     private int _nextFrame;
@@ -65,6 +76,7 @@ public sealed class SageLivePredictor : IDisposable
     private long _framesScored;
     private long _windows;
     private int _mainTrack = -1;
+    private int _tcnCompleteThrough = -1;
 
     internal SageLivePredictor(LiveModel model, SageLiveOptions options)
     {
@@ -75,12 +87,24 @@ public sealed class SageLivePredictor : IDisposable
         _framesPerSecond = options.FramesPerSecond;
         // Frames not yet given must stay inside the window: at most ContextFrames − LookaheadFrames of them may wait.
         _recomputeEvery = Math.Min(options.RecomputeEveryFrames, ContextFrames - LookaheadFrames);
-        _maxBatch = Math.Max(_recomputeEvery, Math.Min(25, ContextFrames - LookaheadFrames));
-        _faces = new FaceFrameProcessor(model.Detector, model.Extraction);
+        _maxBatch = options.CatchUp ? Math.Max(_recomputeEvery, Math.Min(25, ContextFrames - LookaheadFrames)) : _recomputeEvery;
+        var extraction = model.Extraction.Copy();
+        extraction.DetectEveryFrames = options.DetectEveryFrames;
+        _faces = new FaceFrameProcessor(model.Detector, extraction);
         _audio = new LiveAudio(model.MelBands);
-        _ring = new LiveFrameRing(ContextFrames, model.Faces.FeatureSize, _audio.FeatureSize);
+        var network = model.Network;
+        _ring = new LiveFrameRing(ContextFrames, model.Faces.FeatureSize, _audio.FeatureSize, network.FusedSize);
         _fullVisual = new float[ContextFrames * model.Faces.FeatureSize];
         _fullAudio = new float[ContextFrames * _audio.FeatureSize];
+        _faceSources = new int[ContextFrames];
+        _tcnVisual = new float[ContextFrames * model.Faces.FeatureSize];
+        _tcnAudio = new float[ContextFrames * _audio.FeatureSize];
+        _tcnOutput = new float[ContextFrames * network.FusedSize];
+        _window = new float[ContextFrames * network.FusedSize];
+        _valence = new float[ContextFrames];
+        _arousal = new float[ContextFrames];
+        _reliability = new float[ContextFrames];
+        _faceImage = new float[model.Faces.ImageSize];
         _worker = Task.Factory.StartNew(() => Run(_stop.Token), _stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -89,6 +113,9 @@ public sealed class SageLivePredictor : IDisposable
 
     /// <summary>Gets how many frames, up to the newest, the network sees each time it runs.</summary>
     public int ContextFrames { get; }
+
+    /// <summary>Whether each frame's TCN output is kept in the ring (false: the whole graph reruns on each window).</summary>
+    internal bool PerFrameTcn => _model.Network.PerFrameTcn;
 
     /// <summary>Gets whether the model carried its face extraction settings (false: the library's defaults detect and align the faces, as for a model trained on crops made elsewhere).</summary>
     public bool ExtractionSaved => _model.ExtractionSaved;
@@ -107,6 +134,15 @@ public sealed class SageLivePredictor : IDisposable
 
     /// <summary>Called on the predictor's thread with each window's first frame and its features, [n, Dv] and [n, Da], before the network runs (tests compare them with offline features).</summary>
     internal Action<int, float[], float[]>? WindowAssembled { get; set; }
+
+    /// <summary>Called on the predictor's thread after each network run with the window's first frame, its length, its features ([n, Dv], [n, Da]) and the TCN outputs kept for it ([n, D]; tests compare them with the TCN run on the whole window).</summary>
+    internal Action<int, int, float[], float[], float[]>? WindowScored { get; set; }
+
+    /// <summary>Where the predictor's thread spends its time (the benchmark prints it).</summary>
+    internal LiveTimings Timings { get; } = new();
+
+    /// <summary>Where face detection, tracking, alignment and crop encoding spent their time; read after the stream ends.</summary>
+    internal FaceExtractionTimings FaceTimings => _faces.Timings;
 
     /// <summary>Gets the audio samples received so far, at 16 kHz.</summary>
     public long AudioSamples
@@ -155,10 +191,12 @@ public sealed class SageLivePredictor : IDisposable
             _framesPerSecond = 1 / (time - _lastTime);
         }
         _lastTime = time;
+        var audioStart = Stopwatch.GetTimestamp();
         lock (_audioLock)
         {
             _audio.Append(audio);
         }
+        Timings.AddAudio(audioStart);
         VideoFrame image;
         lock (_queueLock)
         {
@@ -307,7 +345,9 @@ public sealed class SageLivePredictor : IDisposable
             // A crop held back over a missed detection lands in its own frame, if that frame is not given yet.
             if (crop.TrackId == _mainTrack && crop.Frame > _emitted && _ring.Find(crop.Frame) is { } target)
             {
-                _model.Faces.EncodeImage(crop.Jpeg, $"live frame {crop.Frame}", target.Visual);
+                var encodeStart = Stopwatch.GetTimestamp();
+                _model.Faces.EncodeImage(crop.Jpeg, $"live frame {crop.Frame}", target.Visual, _faceImage);
+                Timings.AddFaceEncode(encodeStart);
                 target.HasFace = true;
             }
         }
@@ -322,6 +362,7 @@ public sealed class SageLivePredictor : IDisposable
         {
             return;
         }
+        var assembleStart = Stopwatch.GetTimestamp();
         var start = Math.Max(0, _newest - ContextFrames + 1);
         var count = _newest - start + 1;
         int dv = _model.Faces.FeatureSize, da = _audio.FeatureSize;
@@ -352,6 +393,7 @@ public sealed class SageLivePredictor : IDisposable
                 {
                     visualRow.Clear();
                 }
+                _faceSources[t - start] = face?.Frame ?? -1;
                 if (!slot.AudioFinal)
                 {
                     slot.AudioFinal = _audio.Write(slot.Time - _firstTime, halfWidth, slot.Audio);
@@ -360,14 +402,37 @@ public sealed class SageLivePredictor : IDisposable
             }
             _audio.Forget(_ring.Find(start)!.Time - _firstTime, halfWidth);
         }
+        Timings.AddAssemble(assembleStart);
         WindowAssembled?.Invoke(start, visual, audio);
-        var scores = _model.Score(visual, audio, _scores);
+        var network = _model.Network;
+        if (network.PerFrameTcn)
+        {
+            var tcnStart = Stopwatch.GetTimestamp();
+            UpdateTcn(start, visual, audio);
+            var d = network.FusedSize;
+            for (var t = start; t <= _newest; t++)
+            {
+                _ring.Find(t)!.Tcn.CopyTo(_window.AsSpan((t - start) * d, d));
+            }
+            Timings.AddTcn(tcnStart);
+            WindowScored?.Invoke(start, count, visual, audio, _window);
+            var networkStart = Stopwatch.GetTimestamp();
+            network.RunWindow(_window, count, _valence, _arousal, _reliability);
+            Timings.AddWindow(networkStart);
+        }
+        else
+        {
+            var networkStart = Stopwatch.GetTimestamp();
+            network.RunWhole(visual, audio, count, _valence, _arousal, _reliability);
+            Timings.AddWindow(networkStart);
+        }
         Interlocked.Increment(ref _windows);
+        var emitStart = Stopwatch.GetTimestamp();
         for (var t = _emitted + 1; t <= ready; t++)
         {
             var slot = _ring.Find(t)!;
             var i = t - start;
-            var result = new SageLiveResult(t, slot.Time, scores.PredictedValence[i], scores.PredictedArousal[i], scores.Reliability[i],
+            var result = new SageLiveResult(t, slot.Time, _valence[i], _arousal[i], _reliability[i],
                 slot.HasFace, slot.Dropped, Stopwatch.GetElapsedTime(slot.Arrived));
             if (!slot.Dropped)
             {
@@ -379,6 +444,52 @@ public sealed class SageLivePredictor : IDisposable
             }
         }
         _emitted = ready;
+        Timings.AddEmit(emitStart);
+    }
+
+    /// <summary>
+    /// Brings every frame's TCN output in the window [<paramref name="start"/>, newest] up to date, computing only what
+    /// changed: the new frames, the last <c>R</c> frames of the previous run (computed then with zeros past its newest frame,
+    /// as a clip's end is), and the frames within <c>R</c> of any frame whose features changed since the TCN read them (a
+    /// crop that arrived late, audio that was not final, a face standing in for a faceless frame that changed). The TCN runs
+    /// once on that stretch with <c>R</c> frames of context before it.
+    /// </summary>
+    /// <param name="start">The window's first frame.</param>
+    /// <param name="visual">The window's visual features, [n, Dv], as the window part will see them.</param>
+    /// <param name="audio">The window's audio features, [n, Da].</param>
+    private void UpdateTcn(int start, float[] visual, float[] audio)
+    {
+        var network = _model.Network;
+        var radius = network.Radius;
+        var firstChanged = _newest + 1;
+        for (var t = start; t <= _newest; t++)
+        {
+            var slot = _ring.Find(t)!;
+            if (!slot.TcnInputsTaken || slot.TcnFaceSource != _faceSources[t - start] || !slot.TcnAudioFinal)
+            {
+                firstChanged = t;
+                break;
+            }
+        }
+        var from = Math.Max(start, Math.Min(firstChanged - radius, _tcnCompleteThrough + 1));
+        var first = Math.Max(start, from - radius);
+        var frames = _newest - first + 1;
+        int dv = _model.Faces.FeatureSize, da = _audio.FeatureSize, d = network.FusedSize;
+        visual.AsSpan((first - start) * dv, frames * dv).CopyTo(_tcnVisual);
+        audio.AsSpan((first - start) * da, frames * da).CopyTo(_tcnAudio);
+        network.RunTcn(_tcnVisual, _tcnAudio, frames, _tcnOutput);
+        for (var t = first; t <= _newest; t++)
+        {
+            var slot = _ring.Find(t)!;
+            if (t >= from)
+            {
+                _tcnOutput.AsSpan((t - first) * d, d).CopyTo(slot.Tcn);
+            }
+            slot.TcnInputsTaken = true;
+            slot.TcnFaceSource = _faceSources[t - start];
+            slot.TcnAudioFinal = slot.AudioFinal;
+        }
+        _tcnCompleteThrough = _newest - radius;
     }
 
     private void Recycle(VideoFrame image)

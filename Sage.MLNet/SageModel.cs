@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+using Sage.MLNet.Export;
 using Sage.MLNet.IO;
 using Sage.MLNet.Persistence;
 
@@ -93,18 +95,34 @@ public static class SageModel
     /// time. The cache filled while training serves here too: the rebuilt featurizers have the same settings, hence the same keys.
     /// </param>
     /// <param name="detector">For a model saved with a face detector of your own: that detector (its <see cref="ISageFaceDetector.Identity"/> must match). The caller disposes it.</param>
+    /// <param name="missingAudio">What the rebuilt audio featurizer does with a video that has no audio track, instead of the saved
+    /// <see cref="SageAudioFeaturizerOptions.MissingAudio"/>; null keeps the saved policy. <see cref="SageMissingAudioPolicy.Zeros"/>
+    /// scores such a video from its faces with zero audio features.</param>
     /// <returns>The face extraction, the face featurizer, the audio featurizer (each where saved) and the model, in that order; dispose it when done.</returns>
-    /// <remarks>With face extraction saved, a row needs only the video file column; the crops are cached in <c>face-crops/</c> of
-    /// <paramref name="cacheFolder"/>, or of the system's temporary folder when it is null.</remarks>
+    /// <remarks>
+    /// <para>With face extraction saved, a row needs only the video file column; the crops are cached in <c>face-crops/</c> of
+    /// <paramref name="cacheFolder"/>, or of the system's temporary folder when it is null.</para>
+    /// <para>The model scores a long video a few clips at a time (eight clips of 300 frames every 200 by default), merged per
+    /// frame as one run over the whole video would merge them, so the memory ONNX Runtime needs does not grow with the video's
+    /// length. Reading the result, a file that cannot be read, has no face (when the extraction's policy says so) or no audio track
+    /// (under <see cref="SageMissingAudioPolicy.Error"/>) fails with an <see cref="InvalidDataException"/> that names it, not
+    /// ML.NET's wrapper around it.</para>
+    /// </remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is damaged or not a model, or was saved without featurizers (load it with <see cref="Load"/>).</exception>
     /// <exception cref="InvalidOperationException">An encoder file is missing here or differs from the one the model was trained with; the message names it and both SHA-256 hashes.</exception>
     public static TransformerChain<ITransformer> LoadWithFeaturizers(MLContext mlContext, string path, out DataViewSchema inputSchema,
-        IReadOnlyDictionary<string, string>? encoderPaths = null, string? cacheFolder = null, ISageFaceDetector? detector = null)
+        IReadOnlyDictionary<string, string>? encoderPaths = null, string? cacheFolder = null, ISageFaceDetector? detector = null,
+        SageMissingAudioPolicy? missingAudio = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(path);
-        var json = CheckEntries(path)
+        if (missingAudio is { } policy && !Enum.IsDefined(policy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(missingAudio), policy, $"{nameof(missingAudio)} must be {nameof(SageMissingAudioPolicy.Error)}, {nameof(SageMissingAudioPolicy.Zeros)} or null");
+        }
+        var (json, graph) = ReadEntries(path);
+        json = json
             ?? throw new InvalidDataException(
                 $"{Description} '{path}' was saved without featurizers (it has no '{FeaturizationFile.EntryName}' entry); load it with SageModel.Load and featurise the rows yourself, or save it with SageModel.Save and its featurizers");
         var featurization = FeaturizationFile.Parse(json, path);
@@ -114,6 +132,10 @@ public static class SageModel
         {
             var model = LoadModel(mlContext, path, out var savedSchema);
             steps.Add(model);
+            if (model is OnnxTransformer && graph is not null && SageWindowedGraph.FromModelZipEntry(graph) is { } windowed)
+            {
+                steps[^1] = windowed.Serve(model);
+            }
             inputSchema = FeaturizationSchema.Raw(savedSchema, featurization);
             IDataView schemaOnly = new SchemaOnlyDataView(inputSchema);
             if (featurization.Extraction is { } extraction)
@@ -128,7 +150,7 @@ public static class SageModel
             }
             if (featurization.Audio is { } audio)
             {
-                steps.Insert(steps.Count - 1, audio.Rebuild(mlContext, schemaOnly, encoders, cacheFolder));
+                steps.Insert(steps.Count - 1, audio.Rebuild(mlContext, schemaOnly, encoders, cacheFolder, missingAudio));
             }
             return new TransformerChain<ITransformer>([.. steps]);
         }
@@ -146,7 +168,7 @@ public static class SageModel
     /// Opens a live predictor on a model zip written by <see cref="Save"/> with its featurizers: frames pushed one at a time
     /// (image, audio since the previous frame, time) come back as per-frame valence and arousal a few frames later.
     /// </summary>
-    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder and the model run.</param>
+    /// <param name="mlContext">The context; its <see cref="MLContext.GpuDeviceId"/> and <see cref="MLContext.FallbackToCpu"/> choose where the face encoder runs (the network runs on the CPU).</param>
     /// <param name="path">The model zip.</param>
     /// <param name="options">The lookahead, recompute interval and queue size; null takes the defaults. Its values are copied.</param>
     /// <returns>The predictor, already running; dispose it when done.</returns>
@@ -163,7 +185,7 @@ public static class SageModel
         ArgumentNullException.ThrowIfNull(path);
         var o = (options ?? new SageLiveOptions()).Copy();
         Live.LiveOptionsCheck.Validate(o);
-        var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths);
+        var model = Live.LiveModel.Open(mlContext, path, o.EncoderPaths, Environment.ProcessorCount);
         try
         {
             Live.LiveOptionsCheck.Validate(o, o.ContextFrames ?? model.WindowLength);
@@ -177,10 +199,13 @@ public static class SageModel
     }
 
     /// <summary>Checks that every entry of the zip is whole and returns the featurization entry's bytes, or null when it has none.</summary>
-    private static byte[]? CheckEntries(string path)
+    private static byte[]? CheckEntries(string path) => ReadEntries(path).Featurization;
+
+    /// <summary>Checks that every entry of the zip is whole; returns the featurization entry's bytes and the saved ONNX graph's entry, each null when absent.</summary>
+    private static (byte[]? Featurization, byte[]? Graph) ReadEntries(string path)
     {
         using var archive = SafeZip.OpenRead(path, Description);
-        byte[]? featurization = null;
+        byte[]? featurization = null, graph = null;
         foreach (var entry in archive.Entries)
         {
             var bytes = SafeZip.ReadEntry(archive, entry.FullName, path, Description);
@@ -188,8 +213,12 @@ public static class SageModel
             {
                 featurization = bytes;
             }
+            else if (entry.FullName == SageWindowedGraph.ModelZipEntry)
+            {
+                graph = bytes;
+            }
         }
-        return featurization;
+        return (featurization, graph);
     }
 
     private static ITransformer LoadModel(MLContext mlContext, string path, out DataViewSchema inputSchema)

@@ -63,7 +63,8 @@ internal static class LiveBenchmark
                 if (clock.Elapsed.TotalSeconds >= nextSample)
                 {
                     using var self = Process.GetCurrentProcess();
-                    memory.Add((clock.Elapsed.TotalSeconds, self.WorkingSet64 / 1e6, GC.GetTotalMemory(false) / 1e6));
+                    // Live managed memory: after a full collection, so garbage not yet collected does not read as growth.
+                    memory.Add((clock.Elapsed.TotalSeconds, self.WorkingSet64 / 1e6, GC.GetTotalMemory(forceFullCollection: true) / 1e6));
                     nextSample += Math.Max(1, seconds / 20);
                 }
                 if (source.Time - source.FirstTime >= seconds)
@@ -80,6 +81,7 @@ internal static class LiveBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"CPU: {cpu:0.0} s over {clock.Elapsed.TotalSeconds:0.0} s wall ({cpu / clock.Elapsed.TotalSeconds:0.00} cores busy); {perFrame:0} ms of CPU per featurised frame, network runs included: " +
                 $"{Rate} fps needs {perFrame * Rate / 1000:0.00} cores."));
+            Stages(predictor, cpu);
             Console.WriteLine($"After the run: {Machine.Load()}.");
         }
         finally
@@ -87,6 +89,24 @@ internal static class LiveBenchmark
             Directory.Delete(root, recursive: true);
         }
         return 0;
+    }
+
+    /// <summary>Prints each stage's wall time per featurised frame on the predictor's thread and its share of the process's CPU time.</summary>
+    private static void Stages(SageLivePredictor predictor, double cpuSeconds)
+    {
+        var frames = Math.Max(1, predictor.FramesScored);
+        var faces = predictor.FaceTimings;
+        var live = predictor.Timings;
+        (string Name, TimeSpan Time)[] stages =
+        [
+            ($"detect ({faces.DetectedFrames} frames)", faces.Detect), ("track", faces.Track), ("align", faces.Align), ("crop JPEG", faces.Encode),
+            ("face encoder", live.FaceEncode), ("audio", live.Audio), ("assemble", live.Assemble), ("TCN", live.Tcn),
+            ($"window network ({predictor.WindowsScored} runs)", live.Window), ("emit", live.Emit),
+        ];
+        var total = stages.Sum(s => s.Time.TotalSeconds);
+        Console.WriteLine("Stages, ms per featurised frame (wall time on the predictor's thread; share of process CPU): " + string.Join(", ", stages.Select(s =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Name} {1000 * s.Time.TotalSeconds / frames:0.0} ({100 * s.Time.TotalSeconds / cpuSeconds:0} %)"))) +
+            string.Create(CultureInfo.InvariantCulture, $"; the rest of the CPU (decode pipe, copies, ONNX Runtime threads beyond the first, garbage collection): {1000 * (cpuSeconds - total) / frames:0.0} ms ({100 * (cpuSeconds - total) / cpuSeconds:0} %)."));
     }
 
     private static double CpuSeconds()
@@ -105,8 +125,26 @@ internal static class LiveBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Delay from arrival to result: p50 {P(0.5):0} ms, p95 {P(0.95):0} ms, p99 {P(0.99):0} ms, max {P(1):0} ms; target p95 <= lookahead + 100 ms = {budget:0} ms: {(P(0.95) <= budget ? "met" : "missed")}."));
         Console.WriteLine($"Real time with no drops: {(predictor.FramesDropped == 0 ? "yes" : "no")}.");
-        Console.WriteLine("Memory (s: working set MB / managed MB): " + string.Join(", ",
+        Console.WriteLine("Memory (s: working set MB / live managed MB): " + string.Join(", ",
             memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Seconds:0}: {m.WorkingSetMb:0}/{m.ManagedMb:0}"))));
+        // The slope over the second half of the run, when the ring, queues and ONNX Runtime's arenas have filled.
+        var settled = memory.Where(m => m.Seconds >= memory[^1].Seconds / 2).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Memory slope over the second half ({settled.Count} samples): working set {Slope(settled, m => m.WorkingSetMb):+0.00;-0.00} MB/min, live managed {Slope(settled, m => m.ManagedMb):+0.00;-0.00} MB/min."));
+    }
+
+    /// <summary>The least-squares slope of <paramref name="value"/> against time, per minute.</summary>
+    private static double Slope(List<(double Seconds, double WorkingSetMb, double ManagedMb)> samples, Func<(double Seconds, double WorkingSetMb, double ManagedMb), double> value)
+    {
+        if (samples.Count < 2)
+        {
+            return double.NaN;
+        }
+        var meanT = samples.Average(m => m.Seconds);
+        var meanV = samples.Average(value);
+        var covariance = samples.Sum(m => (m.Seconds - meanT) * (value(m) - meanV));
+        var variance = samples.Sum(m => (m.Seconds - meanT) * (m.Seconds - meanT));
+        return 60 * covariance / variance;
     }
 
     /// <summary>Writes a 12-s looping clip: the real-face photograph (eng/astronaut.sh) drifting and zooming on black, with a wandering tone.</summary>

@@ -3,13 +3,14 @@ using Sage.MLNet.Samples.Benchmarks;
 
 // Bare, it measures training and inference of the default network; `featurization` measures the face and audio
 // featurisers and the feature cache; `full-size` the paper-sized network; `video` raw video to valence-arousal end to
-// end; `live` a live stream; `fusion` each fusion variant against the default; `peer`
-// training against the same network in PyTorch. Numbers only: nothing here asserts.
+// end; `live` a live stream; `live-agreement` live against offline by lookahead; `fusion` each fusion variant against
+// the default; `peer` training against the same network in PyTorch. Numbers only: nothing here asserts.
 var root = new RootCommand("Sage.MLNet benchmarks: speed and memory of training, inference and featurisation.");
 TrainingBenchmark.AddTo(root);
 root.Subcommands.Add(FeaturizationBenchmark.Create());
 root.Subcommands.Add(FullSizeBenchmark.Create());
 root.Subcommands.Add(LiveBenchmark.Create());
+root.Subcommands.Add(LiveAgreementBenchmark.Create());
 root.Subcommands.Add(VideoBenchmark.Create());
 root.Subcommands.Add(FusionBenchmark.Create());
 root.Subcommands.Add(PeerBenchmark.Create());

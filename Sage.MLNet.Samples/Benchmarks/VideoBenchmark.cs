@@ -5,6 +5,7 @@ using FFMpegCore;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Synthetic;
+using Sage.MLNet.Export;
 using Sage.MLNet.Featurization.Faces;
 using Sage.MLNet.Media;
 using Sage.MLNet.Samples.Reports;
@@ -36,10 +37,12 @@ internal static class VideoBenchmark
             AllowMultipleArgumentsPerToken = true,
         };
         var measure = new Option<string>("--measure-memory") { Description = "Internal: run the chain on this video and print peak memory.", Hidden = true };
+        var scoring = new Option<int>("--measure-scoring") { Description = "Internal: score one synthetic row of this many frames and print peak memory.", Hidden = true };
+        var stock = new Option<bool>("--stock") { Description = "Internal, with --measure-scoring or --measure-memory: score with the model saved and loaded back as ML.NET's stock OnnxTransformer (one run per video).", Hidden = true };
         var figure = new Option<string>("--alignment-figure") { Description = "Write the README's alignment picture (frame with the detector's box, the plain box crop, our aligned crop) to this PNG and stop." };
         var command = new Command("video", "Measure raw video to valence-arousal: frames/s end to end with each stage's share, detection rate, what skipping detections costs, peak memory.")
         {
-            shortMode, every, seconds, memoryMinutes, measure, figure,
+            shortMode, every, seconds, memoryMinutes, measure, scoring, stock, figure,
         };
         command.SetAction(parse =>
         {
@@ -47,9 +50,13 @@ internal static class VideoBenchmark
             {
                 return AlignmentFigure.Write(png, Photo());
             }
+            if (parse.GetValue(scoring) is > 0 and var frames)
+            {
+                return MeasureScoringMemory(frames, parse.GetValue(stock));
+            }
             if (parse.GetValue(measure) is { } video)
             {
-                return MeasureMemory(video, parse.GetValue(every));
+                return MeasureMemory(video, parse.GetValue(every), parse.GetValue(stock));
             }
             var isShort = parse.GetValue(shortMode);
             return Run(isShort ? 12 : parse.GetValue(seconds), parse.GetValue(every), isShort ? [1, 4] : [1, 2, 4, 8], isShort ? [] : parse.GetValue(memoryMinutes)!);
@@ -232,24 +239,73 @@ internal static class VideoBenchmark
         return 100 * Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2)) / eyes;
     }
 
-    /// <summary>Runs the chain once on <paramref name="video"/> with empty caches and prints the peak resident memory.</summary>
-    private static int MeasureMemory(string video, int every)
+    /// <summary>
+    /// Runs the chain once on <paramref name="video"/> with empty caches the way a user scores a video (the model saved with its
+    /// featurizers, loaded with <see cref="SageModel.LoadWithFeaturizers"/>, a row holding only the file) and prints the peak
+    /// resident memory. <paramref name="stock"/> scores with ML.NET's OnnxTransformer in one run per video, as before windows.
+    /// </summary>
+    private static int MeasureMemory(string video, int every, bool stock)
     {
         var folder = Directory.CreateTempSubdirectory("sage-video-memory-").FullName;
         try
         {
             var ml = new MLContext(seed: 1);
             var rows = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video }]);
-            using var extraction = ml.Transforms.ExtractFaces(Options(folder, every, SageFaceDetectorModel.BlazeFaceFullRange)).Fit(rows);
-            var extracted = extraction.Transform(rows);
-            using var faces = ml.Transforms.FeaturizeFaces().Fit(extracted);
-            using var audio = ml.Transforms.FeaturizeAudio().Fit(extracted);
-            using var sage = TrainTiny(ml, faces.FeatureSize, audio.FeatureSize);
+            var modelPath = Path.Combine(folder, "model.zip");
+            using (var extraction = ml.Transforms.ExtractFaces(Options(folder, every, SageFaceDetectorModel.BlazeFaceFullRange)).Fit(rows))
+            {
+                var extracted = extraction.Transform(rows);
+                using var faces = ml.Transforms.FeaturizeFaces().Fit(extracted);
+                using var audio = ml.Transforms.FeaturizeAudio().Fit(extracted);
+                using var sage = TrainTiny(ml, faces.FeatureSize, audio.FeatureSize);
+                SageModel.Save(ml, sage, rows.Schema, modelPath, faces, audio, extraction);
+            }
+            using var loaded = SageModel.LoadWithFeaturizers(ml, modelPath, out _, cacheFolder: Path.Combine(folder, "cache"));
+            var steps = loaded.ToArray();
+            var scorer = (SageWindowedScorer)steps[^1];
+            var model = stock ? new TransformerChain<ITransformer>([.. steps[..^1], scorer.Onnx]) : loaded;
+            GC.Collect();
+            using var sampler = new MemorySampler();
             var clock = Stopwatch.StartNew();
-            Touch(sage.Transform(audio.Transform(faces.Transform(extracted))), "PredictedValence");
-            var frames = extraction.Extractor.Timings.Frames;
+            var frames = Touch(model.Transform(rows), "PredictedValence");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{ChildProcess.PeakResidentMegabytes()} {frames:N0} frames at {frames / clock.Elapsed.TotalSeconds:N0} frames/s; crops and features on disk, none held"));
+                $"{ChildProcess.PeakResidentMegabytes()} {frames:N0} frames at {frames / clock.Elapsed.TotalSeconds:N0} frames/s, {(stock ? "one ONNX run per video" : $"ONNX windows of {scorer.Windows.ClipsPerWindow} clips")}; {sampler.Summary()}"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Scores one synthetic row of <paramref name="frames"/> frames (Dv 512, Da 128) with the trained SageTransformer (window by window)
+    /// or, with <paramref name="stock"/>, the model saved and loaded back by ML.NET (one run per video), and prints peak memory.
+    /// </summary>
+    private static int MeasureScoringMemory(int frames, bool stock)
+    {
+        var folder = Directory.CreateTempSubdirectory("sage-scoring-memory-").FullName;
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var path = Path.Combine(folder, "model.zip");
+            var row = SyntheticVideoFeatures.Create(ml, 1, 512, 128, minFrames: frames, maxFrames: frames);
+            var sage = TrainTiny(ml, 512, 128);
+            ml.Model.Save(sage, row.Schema, path);
+            ITransformer loaded = sage;
+            if (stock)
+            {
+                sage.Dispose();
+                loaded = SageModel.Load(ml, path, out _);
+            }
+            GC.Collect();
+            var before = ChildProcess.PeakResidentMegabytes();
+            using var sampler = new MemorySampler();
+            var clock = Stopwatch.StartNew();
+            Touch(loaded.Transform(row), "PredictedValence");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{ChildProcess.PeakResidentMegabytes()} {frames:N0} frames in {clock.Elapsed.TotalSeconds:N1} s; peak before scoring {before} MB; {sampler.Summary()}"));
+            (loaded as IDisposable)?.Dispose();
             return 0;
         }
         finally
@@ -271,8 +327,8 @@ internal static class VideoBenchmark
         DetectorThreads = 2,
     };
 
-    /// <summary>Reads one column of every row, which makes the lazy transforms run.</summary>
-    private static void Touch(IDataView data, string column)
+    /// <summary>Reads one column of every row, which makes the lazy transforms run, and returns the last row's length.</summary>
+    private static int Touch(IDataView data, string column)
     {
         using var cursor = data.GetRowCursor([data.Schema[column]]);
         var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[column]);
@@ -281,6 +337,7 @@ internal static class VideoBenchmark
         {
             getter(ref value);
         }
+        return value.Length;
     }
 
     /// <summary>The astronaut photograph, fetched and checked by eng/astronaut.sh.</summary>

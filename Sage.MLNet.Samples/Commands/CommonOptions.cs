@@ -20,6 +20,25 @@ internal static class CommonOptions
         Required = true,
     }.AcceptExistingOnly();
 
+    /// <summary>Returns the <c>--missing-audio zeros|error</c> option: what to do with a video that has no audio track, over the model's saved policy.</summary>
+    public static Option<SageMissingAudioPolicy?> MissingAudio() => new("--missing-audio")
+    {
+        Description = "A video with no audio track: 'zeros' scores it from its faces with zero audio features, 'error' refuses it. Default: the policy saved with the model.",
+        CustomParser = result =>
+        {
+            switch (result.Tokens.Single().Value.ToLowerInvariant())
+            {
+                case "zeros":
+                    return SageMissingAudioPolicy.Zeros;
+                case "error":
+                    return SageMissingAudioPolicy.Error;
+                case var other:
+                    result.AddError($"--missing-audio is 'zeros' or 'error', not '{other}'");
+                    return null;
+            }
+        },
+    };
+
     /// <summary>Returns the <c>--cache DIR</c> option: the feature cache folder.</summary>
     public static Option<DirectoryInfo> Cache() => new("--cache")
     {

@@ -9,7 +9,7 @@ using Sage.MLNet.Samples.Workflow;
 namespace Sage.MLNet.Samples.Commands;
 
 /// <summary>
-/// <c>predict --model FILE --video FILE [--faces DIR] [--out CSV]</c>: predicts valence, arousal and reliability for every frame of
+/// <c>predict --model FILE --video FILE [--faces DIR] [--out CSV] [--missing-audio zeros|error]</c>: predicts valence, arousal and reliability for every frame of
 /// one video and writes them as a per-frame CSV, with a plot of the prediction over time and a contact sheet of face crops.
 /// </summary>
 internal static class PredictCommand
@@ -28,9 +28,13 @@ internal static class PredictCommand
             Description = $"CSV to write ({FrameCsv.Header}, one line per frame); the plot (.png) and a contact sheet of crops (-faces.png) go beside it.",
             DefaultValueFactory = _ => new FileInfo("predictions.csv"),
         };
-        var command = new Command("predict", "Predict valence, arousal and reliability for every frame of one video into a CSV, with a plot and a contact sheet of face crops.") { model, video, faces, output };
+        var missingAudio = CommonOptions.MissingAudio();
+        var command = new Command("predict", "Predict valence, arousal and reliability for every frame of one video into a CSV, with a plot and a contact sheet of face crops.")
+        {
+            model, video, faces, output, missingAudio,
+        };
         command.SetAction(parse => CommandAction.Run(() =>
-            Run(parse.GetValue(model)!, parse.GetValue(video)!, parse.GetValue(faces), parse.GetValue(output)!)));
+            Run(parse.GetValue(model)!, parse.GetValue(video)!, parse.GetValue(faces), parse.GetValue(output)!, parse.GetValue(missingAudio))));
         return command;
     }
 
@@ -49,10 +53,10 @@ internal static class PredictCommand
         return VideoScoring.Predict(ml, CropRows.Chain(model), ml.Data.LoadFromEnumerable([row]), 1, "Featurising and predicting").Single();
     }
 
-    private static int Run(FileInfo modelFile, FileInfo video, DirectoryInfo? faces, FileInfo output)
+    private static int Run(FileInfo modelFile, FileInfo video, DirectoryInfo? faces, FileInfo output, SageMissingAudioPolicy? missingAudio)
     {
         var clock = Stopwatch.StartNew();
-        using var predictor = new VideoPredictor(modelFile.FullName);
+        using var predictor = new VideoPredictor(modelFile.FullName, missingAudio);
         var videoName = faces?.Name ?? video.Name;
         var prediction = ProgressDisplay.Run("Featurising and predicting", 1, step =>
         {
@@ -66,7 +70,8 @@ internal static class PredictCommand
         PredictionTimePlot.Save(plot, prediction);
         var sheet = Path.ChangeExtension(output.FullName, null) + "-faces.png";
         var crops = ContactSheet.Save(sheet, prediction);
-        Summary.Print($"Predicted {prediction.Frames.Count:N0} frames ({prediction.Seconds:0.##} s) of '{videoName}', a face in {prediction.FaceFrames:N0}", null,
+        var audio = prediction.HasAudio ? "" : "; no audio track: scored with zero audio features";
+        Summary.Print($"Predicted {prediction.Frames.Count:N0} frames ({prediction.Seconds:0.##} s) of '{videoName}', a face in {prediction.FaceFrames:N0}{audio}", null,
             [("csv", output.FullName), ("plot", plot), ("faces", $"{sheet} ({crops} crops)")], clock.Elapsed);
         return 0;
     }

@@ -38,6 +38,7 @@ internal static class ServeCommand
         {
             Description = "Folder for uploads while they are predicted (one subfolder per request, always deleted). Default: a new folder in the system's temp folder.",
         };
+        var missingAudio = CommonOptions.MissingAudio();
         var liveSessions = new Option<int>("--live-sessions")
         {
             Description = "Streams scored at the same time on /live; one more is closed at once with 1013 (try again later).",
@@ -61,14 +62,14 @@ internal static class ServeCommand
         };
         var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal; /live.html scores a camera live.")
         {
-            model, urls, maxUpload, jobs, queue, timeout, temp, liveSessions, liveMessage, liveStall, lookahead, liveQueue,
+            model, urls, maxUpload, jobs, queue, timeout, temp, liveSessions, liveMessage, liveStall, lookahead, liveQueue, missingAudio,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
             var live = Live(parse.GetValue(liveSessions), parse.GetValue(liveMessage), parse.GetValue(liveStall), parse.GetValue(lookahead), parse.GetValue(liveQueue));
             var settings = Settings(parse.GetValue(urls)!, parse.GetValue(maxUpload), parse.GetValue(jobs), parse.GetValue(queue),
                 parse.GetValue(timeout), parse.GetValue(temp), live);
-            return Run(parse.GetValue(model)!, settings);
+            return Run(parse.GetValue(model)!, settings, parse.GetValue(missingAudio));
         }));
         return command;
     }
@@ -94,9 +95,9 @@ internal static class ServeCommand
         return new LiveSettings(sessions, maxMessageKb * 1024, TimeSpan.FromSeconds(stallSeconds), lookahead, queue);
     }
 
-    private static int Run(FileInfo modelFile, ServeSettings settings)
+    private static int Run(FileInfo modelFile, ServeSettings settings, SageMissingAudioPolicy? missingAudio)
     {
-        using var predictor = new VideoPredictor(modelFile.FullName);
+        using var predictor = new VideoPredictor(modelFile.FullName, missingAudio);
         if (!predictor.FindsFaces)
         {
             throw new UserInputException(

@@ -26,7 +26,8 @@ internal enum LiveSourceEnd
 
 /// <summary>
 /// Reads anything ffmpeg reads as a live source (a file, optionally at its own speed; UDP, RTSP or HTTP; a V4L2 camera; bytes
-/// written into ffmpeg's standard input, such as WebM chunks a browser sends) into frames of RGBA pixels, each with its time and the 16 kHz mono audio that arrived up to it.
+/// written into ffmpeg's standard input, such as WebM chunks a browser sends) into frames of RGBA pixels, each with its time
+/// and the 16 kHz mono audio that arrived up to it.
 /// </summary>
 /// <remarks>
 /// <para>ffprobe first says which streams the source has. One ffmpeg process then writes the video as raw RGBA on its

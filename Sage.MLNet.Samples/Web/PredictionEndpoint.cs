@@ -96,7 +96,7 @@ internal sealed class PredictionEndpoint(VideoPredictor predictor, JobGate gate,
             context.Response.ContentType = "text/csv; charset=utf-8";
             return context.Response.WriteAsync(FrameCsv.Text(prediction.Frames));
         }
-        return context.Response.WriteAsJsonAsync(new PredictionResponse(prediction.Frames, prediction.FaceFrames, prediction.Seconds), s_json);
+        return context.Response.WriteAsJsonAsync(new PredictionResponse(prediction.Frames, prediction.FaceFrames, prediction.Seconds, prediction.HasAudio), s_json);
     }
 
     private static Task WriteReasonAsync(HttpContext context, int status, string reason)

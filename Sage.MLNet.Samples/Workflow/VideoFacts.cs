@@ -7,7 +7,8 @@ namespace Sage.MLNet.Samples.Workflow;
 /// <summary>What ffprobe says about a video file that a prediction needs: that it has a video stream, and its frame rate.</summary>
 /// <param name="FrameRate">Frames per second (ffprobe's average rate, else its base rate).</param>
 /// <param name="Duration">The file's length in seconds as its container states it; 0 when it states none.</param>
-internal sealed record VideoFacts(double FrameRate, double Duration)
+/// <param name="HasAudio">Whether the file has an audio stream.</param>
+internal sealed record VideoFacts(double FrameRate, double Duration, bool HasAudio)
 {
     /// <summary>Returns the facts of <paramref name="path"/>, naming it <paramref name="name"/> in errors.</summary>
     /// <exception cref="InvalidDataException">ffprobe cannot read the file, or it has no video stream or no frame rate.</exception>
@@ -29,7 +30,7 @@ internal sealed record VideoFacts(double FrameRate, double Duration)
         {
             throw new InvalidDataException($"video '{name}' states no frame rate for its video stream");
         }
-        return new VideoFacts(rate, analysis.Duration.TotalSeconds);
+        return new VideoFacts(rate, analysis.Duration.TotalSeconds, analysis.PrimaryAudioStream is not null);
     }
 
     /// <summary>Returns <see cref="ReadAsync"/>'s answer, waiting for it.</summary>

@@ -21,10 +21,12 @@ internal sealed class VideoPredictor : IDisposable
     private readonly string _modelName;
 
     /// <summary>Loads the model zip at <paramref name="modelFile"/> with the featurizers saved in it.</summary>
-    public VideoPredictor(string modelFile)
+    /// <param name="modelFile">The model zip.</param>
+    /// <param name="missingAudio">What to do with a video that has no audio track, over the model's saved policy; null keeps it.</param>
+    public VideoPredictor(string modelFile, SageMissingAudioPolicy? missingAudio = null)
     {
         _modelName = Path.GetFileName(modelFile);
-        _model = SageModel.LoadWithFeaturizers(new MLContext(seed: 1), modelFile, out var inputSchema);
+        _model = SageModel.LoadWithFeaturizers(new MLContext(seed: 1), modelFile, out var inputSchema, missingAudio: missingAudio);
         FindsFaces = inputSchema.GetColumnOrNull("FaceFolder") is null && _model.Any(step => step is SageFaceExtractionTransformer);
         _fromCrops = CropRows.Chain(_model);
     }
@@ -37,11 +39,18 @@ internal sealed class VideoPredictor : IDisposable
     /// <param name="videoName">What titles call the video.</param>
     /// <param name="faceFolder">The video's face crops as Aff-Wild2 lays them out (<c>00001.jpg</c> = frame 0); null finds the faces.</param>
     /// <param name="keepFoundCrops">False deletes the crops of the faces found (the extraction's cache entry for this file) once predicted: a server's uploads are never seen again.</param>
-    /// <exception cref="InvalidDataException">The video or the crops cannot be read, or no face is found; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The video or the crops cannot be read, no face is found, or the video has no audio track
+    /// and the policy is an error; the message names the file.</exception>
     /// <exception cref="UserInputException">No crops are given and the model was saved without face extraction.</exception>
     public VideoPrediction Predict(string videoFile, string videoName, string? faceFolder, bool keepFoundCrops = true)
     {
         var facts = VideoFacts.Read(videoFile, videoName);
+        // Refused before any face is looked for, so a refused upload leaves no crops behind.
+        if (!facts.HasAudio && _model.OfType<SageAudioFeaturizerTransformer>().Any(audio => audio.MissingAudio == SageMissingAudioPolicy.Error))
+        {
+            throw new InvalidDataException(
+                $"video '{videoName}' has no audio track, and the model '{_modelName}' refuses such videos; --missing-audio zeros scores it from its faces with zero audio features");
+        }
         var ml = new MLContext(seed: 1);
         if (faceFolder is null)
         {
@@ -113,7 +122,7 @@ internal sealed class VideoPredictor : IDisposable
                 scored.Reliability[t], scored.FaceFound[t] > 0);
         }
         var seconds = frames.Length == 0 ? 0 : Math.Round(times[^1] + 1 / facts.FrameRate, 6);
-        return new VideoPrediction(videoName, frames, seconds, faceFolder);
+        return new VideoPrediction(videoName, frames, seconds, faceFolder, facts.HasAudio);
     }
 
     /// <summary>The one column a model with face extraction needs.</summary>

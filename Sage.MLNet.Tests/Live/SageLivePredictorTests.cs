@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Sage.MLNet.Evaluation;
+using Sage.MLNet.Live;
 using Sage.MLNet.Tests.Featurization.Faces.Extraction;
 
 namespace Sage.MLNet.Tests.Live;
@@ -37,20 +38,23 @@ public sealed class SageLivePredictorTests
     [TestMethod]
     public async Task OpenLive_RecordedVideoAtDefaultLookahead_AgreesWithOfflineTransform()
     {
-        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000 });
+        // Pushed faster than real time, a predictor would catch up by running the network less often, giving results with
+        // more lookahead than asked; without catching up every result has exactly the lookahead it has in real time.
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000, CatchUp = false });
         var results = await Run(live, s_video);
 
         Assert.AreEqual(SageLiveOptions.DefaultLookaheadFrames, live.LookaheadFrames);
         Assert.AreEqual(Window, live.ContextFrames);
         Assert.IsTrue(live.ExtractionSaved);
+        Assert.IsTrue(live.PerFrameTcn);
         Assert.AreEqual(0, live.FramesDropped);
         Assert.HasCount(s_offline.PredictedValence.Length, results);
         CollectionAssert.AreEqual(Enumerable.Range(0, results.Count).ToArray(), results.Select(r => r.Frame).ToArray());
         Assert.AreEqual(results.Count, live.FramesScored);
         var (valence, arousal) = Agreement(results);
-        // Measured 0.984 (valence) and 0.960 (arousal); the README's Live section has the curve against the lookahead.
+        // Measured 0.967 (valence) and 0.904 (arousal) at 12 frames; the README's Live section has the curve against the lookahead.
         Assert.IsGreaterThanOrEqualTo(0.95, valence, $"valence CCC live vs offline {valence:F4}");
-        Assert.IsGreaterThanOrEqualTo(0.95, arousal, $"arousal CCC live vs offline {arousal:F4}");
+        Assert.IsGreaterThanOrEqualTo(0.89, arousal, $"arousal CCC live vs offline {arousal:F4}");
         // The face is gone from 4.6 to 5.0 s: those frames report no face, the others do.
         Assert.IsFalse(results[120].FaceFound);
         Assert.IsTrue(results[20].FaceFound);
@@ -60,12 +64,46 @@ public sealed class SageLivePredictorTests
     public async Task OpenLive_WholeWindowLookahead_EqualsOfflineWhereWindowsCoincide()
     {
         // With the lookahead one short of the window, frame 0 comes from the window [0, 49]: offline's first clip, which alone covers frame 0.
-        // Equal values mean equal features (faces, crops, encoder, log-mel alignment) and the same network.
+        // Equal values mean equal features (faces, crops, encoder, log-mel alignment) and the same network: the per-frame
+        // TCN, fed to the window part, equals the whole graph on the clip.
         using var live = SageModel.OpenLive(new MLContext(), s_modelPath, new SageLiveOptions { QueueCapacity = 1000, LookaheadFrames = Window - 1, RecomputeEveryFrames = 1 });
         var results = await Run(live, s_video);
 
         Assert.AreEqual(s_offline.PredictedValence[0], results[0].Valence, 1e-4f);
         Assert.AreEqual(s_offline.PredictedArousal[0], results[0].Arousal, 1e-4f);
+    }
+
+    [TestMethod]
+    public async Task OpenLive_PerFrameTcn_KeptOutputsEqualTcnOnWholeWindow()
+    {
+        // Each run computes the TCN only for the new frames and the previous run's last R frames, reusing the rest. At every frame R or more from the window's start (where the window's own zero padding does not
+        // reach) the kept outputs must equal the TCN run afresh on the whole window's features.
+        using var network = new LiveNetwork(LiveModel.ReadNetworkGraph(s_modelPath), threads: 1);
+        var radius = network.Radius;
+        using var live = SageModel.OpenLive(new MLContext(), s_modelPath,
+            new SageLiveOptions { QueueCapacity = 1000, LookaheadFrames = 4, RecomputeEveryFrames = 3, CatchUp = false });
+        var windows = 0;
+        var compared = 0;
+        var largest = 0f;
+        live.WindowScored = (start, count, visual, audio, kept) =>
+        {
+            var d = network.FusedSize;
+            var fresh = new float[count * d];
+            network.RunTcn(visual, audio, count, fresh);
+            var from = start == 0 ? 0 : radius;
+            for (var i = from * d; i < count * d; i++)
+            {
+                largest = Math.Max(largest, Math.Abs(fresh[i] - kept[i]));
+                compared++;
+            }
+            windows++;
+        };
+        await Run(live, s_video);
+
+        Assert.IsTrue(live.PerFrameTcn);
+        Assert.IsGreaterThan(50, windows);
+        Assert.IsGreaterThan(0, compared);
+        Assert.IsLessThan(1e-4f, largest, $"largest difference of a kept TCN output {largest}");
     }
 
     [TestMethod]

@@ -40,7 +40,8 @@ internal sealed partial class HeadlessChromium : IDisposable
         Directory.CreateDirectory(profile);
         var start = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true };
         List<string> arguments = ["--headless=new", "--remote-debugging-port=0", $"--user-data-dir={profile}", "--no-first-run",
-            "--no-default-browser-check", "--disable-extensions", "--disable-background-networking", "--mute-audio"];
+            "--no-default-browser-check", "--disable-extensions", "--disable-background-networking", "--mute-audio",
+            "--disable-dev-shm-usage"];     // containers often have a small /dev/shm, where chromium would otherwise crash
         if (Environment.UserName == "root")
         {
             arguments.Add("--no-sandbox");      // chromium refuses to run as root with its sandbox (CI containers)

@@ -40,6 +40,22 @@ public sealed class ServeTests
         s_http = new HttpClient { BaseAddress = s_server.Address, Timeout = TimeSpan.FromMinutes(3) };
     }
 
+    /// <summary>The real-face video with its audio track removed (the frames copied as they are).</summary>
+    private static string WithoutAudio()
+    {
+        var path = Path.Combine(s_root, "astronaut-silent.mp4");
+        lock (s_http)
+        {
+            if (!System.IO.File.Exists(path))
+            {
+                using var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-y", "-v", "error", "-i", s_video, "-an", "-c:v", "copy", path]))!;
+                ffmpeg.WaitForExit();
+                Assert.AreEqual(0, ffmpeg.ExitCode, "ffmpeg could not drop the audio track");
+            }
+        }
+        return path;
+    }
+
     [ClassCleanup]
     public static void Cleanup()
     {
@@ -148,6 +164,40 @@ public sealed class ServeTests
         }
         Assert.AreEqual(expected.Count(row => row.EndsWith(",1", StringComparison.Ordinal)), json.GetProperty("faceFrames").GetInt32());
         Assert.AreEqual(RealFaceVideo.Frames / 25.0, json.GetProperty("seconds").GetDouble(), 1e-9);
+        Assert.IsTrue(json.GetProperty("audio").GetBoolean(), "the video has an audio track");
+        AssertUploadsDeleted();
+    }
+
+    [TestMethod]
+    public void PredictCommand_VideoWithoutAudio_RefusedUnderSavedPolicyAndScoredWithMissingAudioZeros()
+    {
+        var silent = WithoutAudio();
+        var csv = Path.Combine(s_root, "silent", "astronaut-silent.csv");
+
+        var refused = SampleProgram.Run("predict", "--model", s_model, "--video", silent, "--out", Path.Combine(s_root, "silent-refused", "a.csv"));
+        var scored = SampleProgram.Run("predict", "--model", s_model, "--video", silent, "--out", csv, "--missing-audio", "zeros");
+
+        Assert.AreEqual(1, refused.ExitCode, refused.Output);
+        StringAssert.Contains(refused.Error, "video 'astronaut-silent.mp4' has no audio track");
+        StringAssert.Contains(refused.Error, "--missing-audio zeros");
+        Assert.IsFalse(Directory.Exists(Path.Combine(s_root, "silent-refused")), "predict wrote output for a video it refused");
+        Assert.AreEqual(0, scored.ExitCode, scored.Error);
+        StringAssert.Contains(scored.Output, "no audio track: scored with zero audio features");
+        var rows = System.IO.File.ReadAllLines(csv)[1..].Select(line => line.Split(',')).ToArray();
+        Assert.HasCount(RealFaceVideo.Frames, rows);
+        Assert.AreEqual(new string('1', RealFaceVideo.FaceFrames) + new string('0', RealFaceVideo.Frames - RealFaceVideo.FaceFrames), string.Concat(rows.Select(r => r[5])));
+        Assert.IsTrue(rows.All(r => float.Parse(r[2], CultureInfo.InvariantCulture) is >= -1 and <= 1), "valence in [-1, 1]");
+        Assert.AreNotEqual(string.Join('\n', ExpectedRows()), string.Join('\n', rows.Select(r => string.Join(',', r))), "zero audio features should change the prediction");
+    }
+
+    [TestMethod]
+    public async Task Predict_VideoWithoutAudio_Answers400NamingTheFlag()
+    {
+        var (status, body) = await PostAsync(File("astronaut-silent.mp4", System.IO.File.ReadAllBytes(WithoutAudio())));
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, status, body);
+        StringAssert.Contains(body, "video 'astronaut-silent' has no audio track");
+        StringAssert.Contains(body, "--missing-audio zeros");
         AssertUploadsDeleted();
     }
 
@@ -227,7 +277,8 @@ public sealed class ServeTests
     public async Task Predict_VideoWithoutAFace_Answers400NamingTheUpload()
     {
         var pattern = Path.Combine(s_root, "pattern.mp4");
-        Ffmpeg("-f lavfi -i testsrc=size=320x240:rate=25 -t 1 -pix_fmt yuv420p -c:v libx264", pattern);
+        // With a sound track: a video with neither face nor sound is refused for its missing audio first.
+        Ffmpeg("-f lavfi -i testsrc=size=320x240:rate=25 -f lavfi -i sine=frequency=440:sample_rate=16000 -t 1 -pix_fmt yuv420p -c:v libx264 -c:a aac", pattern);
 
         var (status, reason) = await PostAsync(File("pattern.mp4", System.IO.File.ReadAllBytes(pattern)));
 

@@ -39,12 +39,19 @@ internal sealed class SageOnnxClipGraph
 
     /// <param name="visual">[T, Dv], the video's frames</param>
     /// <param name="audio">[T, Da]</param>
+    /// <param name="tcnOutput">A name for X, the TCNs' output as [W, n, D], so a live stream can feed it from its own per-frame TCN (<see cref="SageOnnxNames.TcnOutput"/>); null leaves it unnamed.</param>
     /// <returns>(valence, arousal) as [W·n, 2] and the reliability as [W·n, k] (see <see cref="Fusion"/>), for the n real frames of each clip</returns>
-    public (string Prediction, string Reliability) Write(string visual, string audio)
+    public (string Prediction, string Reliability) Write(string visual, string audio, string? tcnOutput = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = new SageOnnxTcnGraph(_graph, _network, _plan).Write(visual, audio);                    // [W, n, D], eq. 3
+        if (tcnOutput is not null)
+        {
+            // ONNX Runtime removes the Identity when it optimises the graph: naming X costs nothing.
+            _graph.NamedNode("Identity", [x], [tcnOutput]);
+            x = tcnOutput;
+        }
         var (z, reliability) = Fusion(x);
 
         var positions = _graph.Floats("positions", SinusoidalPositions.Create(Length, Width), [Length, Width]);

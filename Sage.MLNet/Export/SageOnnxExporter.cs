@@ -27,6 +27,30 @@ internal static class SageOnnxExporter
 
     private const string MembersMetadataKey = "sage.members";
 
+    /// <summary>
+    /// Returns how to score a graph this class exported in windows (its clip plan, feature sizes and input and output names),
+    /// or null when <paramref name="model"/> is not such a graph.
+    /// </summary>
+    public static SageWindowedGraph? ReadWindowing(ReadOnlySpan<byte> model)
+    {
+        try
+        {
+            var proto = ModelProto.Parser.ParseFrom(model);
+            var json = proto.MetadataProps.FirstOrDefault(p => p.Key == ConfigMetadataKey)?.Value;
+            if (json is null || proto.Graph.Input.Count != 2 || JsonSerializer.Deserialize<SageNetworkConfig>(json) is not { } config)
+            {
+                return null;
+            }
+            return new SageWindowedGraph(
+                new SageScoringWindows(config.WindowLength, config.WindowStride, config.VisualFeatureSize, config.AudioFeatureSize),
+                proto.Graph.Input[0].Name, proto.Graph.Input[1].Name, [.. proto.Graph.Output.Select(o => o.Name)]);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Returns the serialised ModelProto of one network.</summary>
     public static byte[] Export(SageNetwork network, SageOnnxNames names) => Export([new SageOnnxMember(network, 1, 1)], names);
 
@@ -59,7 +83,8 @@ internal static class SageOnnxExporter
         var visual = graph.Node("Squeeze", [names.VisualFeatures, graph.Int64s(0)]);
         var audio = graph.Node("Squeeze", [audioFrames, graph.Int64s(0)]);
         var outputs = contributors
-            .Select(member => (member, output: new SageOnnxClipGraph(graph, member.Network, plan).Write(visual, audio)))
+            .Select(member => (member, output: new SageOnnxClipGraph(graph, member.Network, plan)
+                .Write(visual, audio, contributors.Length == 1 ? SageOnnxNames.TcnOutput : null)))
             .ToArray();
         var (prediction, reliability) = outputs is [var (only, single)] && only.ValenceWeight == 1 && only.ArousalWeight == 1
             ? single

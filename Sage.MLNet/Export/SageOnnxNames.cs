@@ -14,6 +14,12 @@ internal sealed record SageOnnxNames(
     string VisualReliability = "VisualReliability",
     string AudioReliability = "AudioReliability")
 {
+    /// <summary>
+    /// The value that holds X of eq. 3 (both TCNs' outputs, [W, n, D]) in a graph of one network: a live stream computes
+    /// the TCNs itself, once per frame, and feeds the rest of the graph from here. Graphs of several networks have none.
+    /// </summary>
+    public const string TcnOutput = "sage.tcn_output";
+
     /// <summary>Returns the output names of a network of <paramref name="config"/>, in the graph's order.</summary>
     public string[] Outputs(Modeling.SageNetworkConfig config) => config.HasModalityWeights
         ? [PredictedValence, PredictedArousal, Reliability, VisualReliability, AudioReliability]

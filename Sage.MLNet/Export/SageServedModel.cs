@@ -16,11 +16,13 @@ namespace Sage.MLNet.Export;
 internal sealed class SageServedModel : IDisposable
 {
     private readonly OnnxTransformer _onnx;
+    private readonly SageWindowedScorer _scorer;
     private readonly SageOptions _options;
 
-    private SageServedModel(OnnxTransformer onnx, SageOptions options)
+    private SageServedModel(OnnxTransformer onnx, SageWindowedScorer scorer, SageOptions options)
     {
         _onnx = onnx;
+        _scorer = scorer;
         _options = options;
     }
 
@@ -90,20 +92,23 @@ internal sealed class SageServedModel : IDisposable
         return new ValidatedFeaturesRowMapper(mapper, FeatureColumns.From(inputSchema, _options));
     }
 
-    /// <summary>Scores every row lazily; a row whose features cannot be a video fails naming itself, unwrapped from ML.NET's worker exceptions.</summary>
+    /// <summary>
+    /// Scores every row lazily, a long video a window of clips at a time (<see cref="SageWindowedScorer"/>); a row whose features
+    /// cannot be a video fails naming itself, unwrapped from ML.NET's worker exceptions.
+    /// </summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         SageColumns.CheckFeatures(input.Schema, _options);
         var checkedInput = new ValidatedFeaturesDataView(input, FeatureColumns.From(input.Schema, _options));
-        return new BadRowErrorDataView(_onnx.Transform(checkedInput));
+        return _scorer.Transform(checkedInput);
     }
 
     /// <summary>Saves the ONNX graph as ML.NET's OnnxTransformer saves it, so the model loads without this library.</summary>
     public void Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
 
     /// <summary>Releases the ONNX Runtime session.</summary>
-    public void Dispose() => _onnx.Dispose();
+    public void Dispose() => _scorer.Dispose();
 
     private static SageServedModel Serve(TransformsCatalog catalog, SageOptions options, SageNetworkConfig config, byte[] graph, IDataView input)
     {
@@ -114,6 +119,8 @@ internal sealed class SageServedModel : IDisposable
                 [names.VisualFeatures, names.AudioFeatures],
                 graphStream, options.GpuDeviceId, options.FallbackToCpu)
             .Fit(input);     // a trivial estimator: Fit reads only the schema
-        return new SageServedModel(onnx, options);
+        var windows = new SageScoringWindows(config.WindowLength, config.WindowStride, config.VisualFeatureSize, config.AudioFeatureSize);
+        var windowed = new SageWindowedGraph(windows, names.VisualFeatures, names.AudioFeatures, names.Outputs(config));
+        return new SageServedModel(onnx, windowed.Serve(onnx), options);
     }
 }

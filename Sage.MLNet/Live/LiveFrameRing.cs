@@ -1,7 +1,7 @@
 namespace Sage.MLNet.Live;
 
 /// <summary>One frame's place in the ring: its features, computed once, and what the output says of it.</summary>
-internal sealed class LiveSlot(int visualSize, int audioSize)
+internal sealed class LiveSlot(int visualSize, int audioSize, int tcnSize)
 {
     public int Frame { get; set; } = -1;
 
@@ -23,6 +23,18 @@ internal sealed class LiveSlot(int visualSize, int audioSize)
     public float[] Visual { get; } = new float[visualSize];
 
     public float[] Audio { get; } = new float[audioSize];
+
+    /// <summary>Both TCNs' outputs at this frame, [D], as last computed (see <see cref="TcnInputsTaken"/>).</summary>
+    public float[] Tcn { get; } = new float[tcnSize];
+
+    /// <summary>Whether this frame's features have been fed to the TCN; then <see cref="TcnFaceSource"/> and <see cref="TcnAudioFinal"/> say which.</summary>
+    public bool TcnInputsTaken { get; set; }
+
+    /// <summary>The frame whose face encoding stood for this frame's visual features when the TCN last read them (−1: zeros).</summary>
+    public int TcnFaceSource { get; set; }
+
+    /// <summary>Whether this frame's audio features were final when the TCN last read them.</summary>
+    public bool TcnAudioFinal { get; set; }
 }
 
 /// <summary>
@@ -33,12 +45,12 @@ internal sealed class LiveFrameRing
 {
     private readonly LiveSlot[] _slots;
 
-    public LiveFrameRing(int capacity, int visualSize, int audioSize)
+    public LiveFrameRing(int capacity, int visualSize, int audioSize, int tcnSize)
     {
         _slots = new LiveSlot[capacity];
         for (var i = 0; i < capacity; i++)
         {
-            _slots[i] = new LiveSlot(visualSize, audioSize);
+            _slots[i] = new LiveSlot(visualSize, audioSize, tcnSize);
         }
     }
 
@@ -57,6 +69,7 @@ internal sealed class LiveFrameRing
         slot.Dropped = dropped;
         slot.HasFace = false;
         slot.AudioFinal = false;
+        slot.TcnInputsTaken = false;
         return slot;
     }
 }

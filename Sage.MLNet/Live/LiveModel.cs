@@ -11,16 +11,15 @@ namespace Sage.MLNet.Live;
 /// <summary>
 /// What a live stream needs of a saved model, taken from <see cref="SageModel.LoadWithFeaturizers"/>'s chain so the
 /// encoders, their hashes and settings are checked the same way: the face detector and extraction settings, the face
-/// encoder, the log-mel settings, the network's window length, and one prediction engine over a window of features.
+/// encoder, the log-mel settings, and the network (<see cref="LiveNetwork"/>: its TCNs apart from the window part).
 /// </summary>
 internal sealed class LiveModel : IDisposable
 {
     private readonly TransformerChain<ITransformer> _chain;
     private readonly ISageFaceDetector? _ownDetector;
-    private readonly PredictionEngine<WindowFeatures, WindowScores> _engine;
 
     private LiveModel(TransformerChain<ITransformer> chain, SageFaceExtractionOptions extraction, ISageFaceDetector detector, ISageFaceDetector? ownDetector,
-        FaceFeaturizer faces, int melBands, int windowLength, PredictionEngine<WindowFeatures, WindowScores> engine)
+        FaceFeaturizer faces, int melBands, LiveNetwork network)
     {
         _chain = chain;
         Extraction = extraction;
@@ -28,8 +27,7 @@ internal sealed class LiveModel : IDisposable
         _ownDetector = ownDetector;
         Faces = faces;
         MelBands = melBands;
-        WindowLength = windowLength;
-        _engine = engine;
+        Network = network;
     }
 
     public SageFaceExtractionOptions Extraction { get; }
@@ -43,15 +41,22 @@ internal sealed class LiveModel : IDisposable
 
     public int MelBands { get; }
 
+    public LiveNetwork Network { get; }
+
     /// <summary>The network's clip length, in frames.</summary>
-    public int WindowLength { get; }
+    public int WindowLength => Network.Config.WindowLength;
 
     /// <exception cref="InvalidDataException">The zip has no featurizers, or not both modalities, or no SAGE network.</exception>
     /// <exception cref="NotSupportedException">The audio encoder is an ONNX model of the whole waveform.</exception>
-    public static LiveModel Open(MLContext ml, string path, IReadOnlyDictionary<string, string>? encoderPaths)
+    /// <param name="ml">The context the featurizers are loaded with.</param>
+    /// <param name="path">The model zip.</param>
+    /// <param name="encoderPaths">Where moved encoder files are now, or null.</param>
+    /// <param name="threads">Intra-op threads of each of the network's ONNX Runtime sessions.</param>
+    public static LiveModel Open(MLContext ml, string path, IReadOnlyDictionary<string, string>? encoderPaths, int threads)
     {
         var chain = SageModel.LoadWithFeaturizers(ml, path, out _, encoderPaths);
         ISageFaceDetector? own = null;
+        LiveNetwork? network = null;
         try
         {
             var faces = chain.OfType<SageFaceFeaturizerTransformer>().SingleOrDefault()
@@ -77,32 +82,21 @@ internal sealed class LiveModel : IDisposable
                 extraction = new SageFaceExtractionOptions();
                 detector = own = new BlazeFaceDetector(extraction.DetectorModel, extraction.MinDetectionScore, extraction.SuppressionOverlap, extraction.DetectorThreads);
             }
-            var windowLength = ReadWindowLength(path);
-            var network = chain.Last();
-            var input = SchemaDefinition.Create(typeof(WindowFeatures));
-            input[nameof(WindowFeatures.Visual)].ColumnName = faces.Options.OutputColumnName;
-            input[nameof(WindowFeatures.Audio)].ColumnName = audio.Options.OutputColumnName;
-            var engine = ml.Model.CreatePredictionEngine<WindowFeatures, WindowScores>(network, inputSchemaDefinition: input);
-            return new LiveModel(chain, extraction, detector, own, faces.Featurizer, audio.Options.MelBands, windowLength, engine);
+            network = new LiveNetwork(ReadNetworkGraph(path), threads);
+            return new LiveModel(chain, extraction, detector, own, faces.Featurizer, audio.Options.MelBands, network);
         }
         catch
         {
+            network?.Dispose();
             own?.Dispose();
             Dispose(chain);
             throw;
         }
     }
 
-    /// <summary>Scores one window of frames: visual [n, Dv] and audio [n, Da], frame-major; returns n values of each output.</summary>
-    public WindowScores Score(float[] visual, float[] audio, WindowScores scores)
-    {
-        _engine.Predict(new WindowFeatures { Visual = visual, Audio = audio }, ref scores);
-        return scores;
-    }
-
     public void Dispose()
     {
-        _engine.Dispose();
+        Network.Dispose();
         _ownDetector?.Dispose();
         Dispose(_chain);
     }
@@ -115,8 +109,8 @@ internal sealed class LiveModel : IDisposable
         }
     }
 
-    /// <summary>Reads the network's clip length from the <c>sage.config</c> metadata of the ONNX graph ML.NET keeps in the zip.</summary>
-    private static int ReadWindowLength(string path)
+    /// <summary>Reads the network's graph, the ONNX model with <c>sage.config</c> metadata that ML.NET keeps in the zip.</summary>
+    internal static ModelProto ReadNetworkGraph(string path)
     {
         using var archive = SafeZip.OpenRead(path, "Model file");
         foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
@@ -125,29 +119,11 @@ internal sealed class LiveModel : IDisposable
             // ML.NET writes the graph as a byte array: a 4-byte little-endian length, then the ModelProto.
             var model = ModelProto.Parser.ParseFrom(bytes, 4, bytes.Length - 4);
             var config = model.MetadataProps.FirstOrDefault(p => p.Key == "sage.config");
-            if (config is not null && JsonDocument.Parse(config.Value).RootElement.TryGetProperty(nameof(SageOptions.WindowLength), out var length))
+            if (config is not null && JsonDocument.Parse(config.Value).RootElement.TryGetProperty(nameof(SageOptions.WindowLength), out _))
             {
-                return length.GetInt32();
+                return model;
             }
         }
         throw new InvalidDataException($"Model file '{path}' holds no SAGE network (no ONNX graph with 'sage.config' metadata)");
-    }
-
-    /// <summary>One window's features, under the column names the model was trained with.</summary>
-    internal sealed class WindowFeatures
-    {
-        public float[] Visual { get; set; } = [];
-
-        public float[] Audio { get; set; } = [];
-    }
-
-    /// <summary>The network's per-frame outputs for one window.</summary>
-    internal sealed class WindowScores
-    {
-        public float[] PredictedValence { get; set; } = [];
-
-        public float[] PredictedArousal { get; set; } = [];
-
-        public float[] Reliability { get; set; } = [];
     }
 }

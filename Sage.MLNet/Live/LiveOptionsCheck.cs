@@ -12,6 +12,7 @@ internal static class LiveOptionsCheck
         Require(o.LookaheadFrames >= 0, o.LookaheadFrames, nameof(o.LookaheadFrames), "must not be negative");
         Positive(o.RecomputeEveryFrames, nameof(o.RecomputeEveryFrames));
         Positive(o.QueueCapacity, nameof(o.QueueCapacity));
+        Positive(o.DetectEveryFrames, nameof(o.DetectEveryFrames));
         Require(o.FramesPerSecond is null || (o.FramesPerSecond > 0 && double.IsFinite(o.FramesPerSecond.Value)), o.FramesPerSecond,
             nameof(o.FramesPerSecond), "must be null (the frames' own times) or a positive number of frames per second");
         Require(o.ContextFrames is null or >= 1, o.ContextFrames, nameof(o.ContextFrames), "must be null (the model's window) or positive");

@@ -34,7 +34,7 @@ internal sealed record AudioFeaturizerRecord(
     }
 
     /// <summary>Checks an ONNX encoder on this machine against the saved hash and fits the featurizer again.</summary>
-    public SageAudioFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders, string? cacheFolder)
+    public SageAudioFeaturizerTransformer Rebuild(MLContext mlContext, IDataView schemaOnly, EncoderFile encoders, string? cacheFolder, SageMissingAudioPolicy? missingAudio = null)
     {
         string? encoderPath = Encoder switch
         {
@@ -51,7 +51,7 @@ internal sealed record AudioFeaturizerRecord(
             FrameCountColumnName = FrameCountColumnName,
             EncoderModelPath = encoderPath,
             MelBands = MelBands,
-            MissingAudio = MissingAudio,
+            MissingAudio = missingAudio ?? MissingAudio,
             CacheFolder = cacheFolder,
         };
         var estimator = encoders.Guard(() => mlContext.Transforms.FeaturizeAudio(options));

@@ -80,15 +80,20 @@ internal sealed class FaceFeaturizer : IDisposable
         return (features, found);
     }
 
+    /// <summary>The length of the buffer <see cref="EncodeImage"/> decodes a crop into: 3 × H × W.</summary>
+    internal int ImageSize => _normalization.ImageSize;
+
     /// <summary>Writes the embedding of one encoded crop (JPEG bytes, as the extractor writes them) into <paramref name="features"/>, [Dv].</summary>
+    /// <param name="image">The encoded crop.</param>
+    /// <param name="video">The video named in errors.</param>
+    /// <param name="features">[Dv], written.</param>
+    /// <param name="input">A buffer of <see cref="ImageSize"/> floats to decode into, reused by a caller that encodes many crops (a live stream); null allocates one.</param>
     /// <exception cref="InvalidDataException">The bytes are not a readable image; the message names <paramref name="video"/>.</exception>
-    internal void EncodeImage(byte[] image, string video, Span<float> features)
+    internal void EncodeImage(byte[] image, string video, Span<float> features, float[]? input = null)
     {
-        var input = new float[_normalization.ImageSize];
+        input ??= new float[_normalization.ImageSize];
         FaceImageReader.Read(image, video, _normalization, input);
-        var encoded = new float[FeatureSize];
-        _encoder.Encode(input, 1, encoded);
-        encoded.CopyTo(features);
+        _encoder.Encode(input, 1, features);
     }
 
     /// <summary>Returns the embedding of every file, [files, Dv].</summary>

@@ -54,6 +54,12 @@ internal sealed class FaceVideos : IDisposable
     public string Static(string name = "static.mp4", double seconds = 1) =>
         Make(name, $"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10", seconds);
 
+    /// <summary>The still face of <see cref="Static"/> with no audio track at all.</summary>
+    public string StaticWithoutAudio(string name = "silent-film.mp4", double seconds = 1) =>
+        Run(name, $"-f lavfi -i color=c=black:s={Width}x{Height}:r={Rate} -loop 1 -framerate {Rate} -i \"{Photo}\" " +
+            $"-filter_complex \"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x=80:y=10[v]\" -map \"[v]\" -an " +
+            $"-t {seconds.ToString(CultureInfo.InvariantCulture)} -r {Rate} -c:v libx264 -preset ultrafast -pix_fmt yuv420p");
+
     /// <summary>The face moving right at <paramref name="pixelsPerSecond"/>.</summary>
     public string Pan(string name = "pan.mp4", double seconds = 1.6, int pixelsPerSecond = 80) =>
         Make(name, $"[1:v]scale={PhotoSize}:{PhotoSize}[p];[0:v][p]overlay=x='10+{pixelsPerSecond}*t':y=10", seconds);

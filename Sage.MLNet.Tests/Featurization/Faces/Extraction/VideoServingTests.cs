@@ -66,6 +66,7 @@ public sealed class VideoServingTests
 
         Assert.HasCount(4, loaded.ToArray());
         Assert.IsInstanceOfType<SageFaceExtractionTransformer>(loaded.First());
+        Assert.IsInstanceOfType<Sage.MLNet.Export.SageWindowedScorer>(loaded.Last(), "the saved graph scores a long video in windows");
         Assert.IsNotNull(inputSchema.GetColumnOrNull("VideoFile"));
         Assert.IsNull(inputSchema.GetColumnOrNull("FaceFolder"));
         Assert.IsNull(inputSchema.GetColumnOrNull("FrameCount"));
@@ -76,6 +77,65 @@ public sealed class VideoServingTests
         {
             CollectionAssert.AreEqual(s_expected[video], actual[video], $"video {video}");
         }
+    }
+
+    [TestMethod]
+    public void Transform_VideoWithNoFace_ThrowsInvalidDataExceptionNamingFile()
+    {
+        var black = s_videos.NoFace("served-black.mp4");
+        var ml = new MLContext(seed: 5);
+        using var loaded = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_root, "serving-errors"));
+        var rows = ml.Data.LoadFromEnumerable([new VideoOnly { VideoFile = black }]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Predictions(ml, loaded.Transform(rows)));
+
+        StringAssert.Contains(error.Message, "served-black.mp4");
+        StringAssert.Contains(error.Message, "no face");
+    }
+
+    [TestMethod]
+    public void Transform_FileThatIsNotAVideo_ThrowsInvalidDataExceptionNamingFile()
+    {
+        var text = Path.Combine(s_root, "served notes.mp4");
+        File.WriteAllText(text, "not a video at all");
+        var ml = new MLContext(seed: 5);
+        using var loaded = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_root, "serving-errors"));
+        var rows = ml.Data.LoadFromEnumerable([new VideoOnly { VideoFile = text }]);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Predictions(ml, loaded.Transform(rows)));
+
+        StringAssert.Contains(error.Message, "served notes.mp4");
+    }
+
+    [TestMethod]
+    public void LoadWithFeaturizers_NoAudioTrack_FailsUnderSavedPolicyAndScoresWithZerosOverride()
+    {
+        var silent = s_videos.StaticWithoutAudio("served-silent.mp4");
+        var ml = new MLContext(seed: 5);
+        var rows = ml.Data.LoadFromEnumerable([new VideoOnly { VideoFile = silent }]);
+        using var saved = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_root, "serving-silent"));
+        using var zeros = SageModel.LoadWithFeaturizers(ml, s_modelPath, out _, cacheFolder: Path.Combine(s_root, "serving-silent"),
+            missingAudio: SageMissingAudioPolicy.Zeros);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Predictions(ml, saved.Transform(rows)));
+        var scored = ml.Data.CreateEnumerable<ScoredWithAudio>(zeros.Transform(rows), reuseRowObject: false).Single();
+
+        StringAssert.Contains(error.Message, "served-silent.mp4");
+        StringAssert.Contains(error.Message, "no audio track");
+        Assert.HasCount(25, scored.PredictedValence);
+        Assert.HasCount(25 * 128, scored.AudioFeatures);
+        Assert.IsTrue(scored.AudioFeatures.All(v => v == 0), "a video with no audio track has zero audio features");
+        Assert.IsTrue(scored.PredictedValence.All(v => v >= -1 && v <= 1), "valence in [-1, 1]");
+        Assert.AreEqual(25, scored.FaceFound.Count(f => f == 1), "the face is found in every frame");
+    }
+
+    [TestMethod]
+    public void LoadWithFeaturizers_UndefinedMissingAudio_ThrowsNamingParameter()
+    {
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            SageModel.LoadWithFeaturizers(new MLContext(), s_modelPath, out _, missingAudio: (SageMissingAudioPolicy)7));
+
+        Assert.AreEqual("missingAudio", error.ParamName);
     }
 
     [TestMethod]
@@ -104,6 +164,15 @@ public sealed class VideoServingTests
         public float[] Valence { get; set; } = [];
 
         public float[] Arousal { get; set; } = [];
+    }
+
+    private sealed class ScoredWithAudio
+    {
+        public float[] PredictedValence { get; set; } = [];
+
+        public float[] AudioFeatures { get; set; } = [];
+
+        public float[] FaceFound { get; set; } = [];
     }
 
     private sealed class VideoOnly

@@ -1,0 +1,305 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Sage.MLNet.Data;
+
+namespace Sage.MLNet.Export;
+
+/// <summary>
+/// Serves a SAGE graph through ML.NET's OnnxTransformer one window of clips at a time (<see cref="SageScoringWindows"/>), so
+/// scoring memory does not grow with the video's length; the values are those of one run over the whole video, within float rounding.
+/// </summary>
+/// <remarks>
+/// Each window goes to the OnnxTransformer's own row mapper as a one-row video of its own, so ONNX Runtime sees the same
+/// graph and the same column bindings as a whole-video run. A row whose features are not whole frames, or whose audio is
+/// shorter than its video, is scored in one run, as the graph alone would score it. Saving writes the OnnxTransformer
+/// itself: a saved model loads without this library. <see cref="GetRowToRowMapper"/> (ML.NET's PredictionEngine) scores
+/// in one run.
+/// </remarks>
+internal sealed class SageWindowedScorer : ITransformer, IDisposable
+{
+    private readonly ITransformer _onnx;
+    private readonly SageScoringWindows _windows;
+    private readonly string _visual;
+    private readonly string _audio;
+    private readonly string[] _outputs;
+
+    /// <param name="onnx">The OnnxTransformer serving the graph; this object owns it.</param>
+    /// <param name="windows">The graph's clip plan and feature sizes.</param>
+    /// <param name="visual">The graph's visual input, a column name.</param>
+    /// <param name="audio">The graph's audio input, a column name.</param>
+    /// <param name="outputs">The graph's per-frame outputs, column names.</param>
+    public SageWindowedScorer(ITransformer onnx, SageScoringWindows windows, string visual, string audio, IReadOnlyList<string> outputs)
+    {
+        _onnx = onnx;
+        _windows = windows;
+        _visual = visual;
+        _audio = audio;
+        _outputs = [.. outputs];
+    }
+
+    /// <summary>Gets the OnnxTransformer this scorer runs, which scores a whole video in one run.</summary>
+    public ITransformer Onnx => _onnx;
+
+    /// <summary>Gets the clip plan and window size this scorer uses.</summary>
+    public SageScoringWindows Windows => _windows;
+
+    public bool IsRowToRowMapper => true;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _onnx.GetOutputSchema(inputSchema);
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _onnx.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Scores every row lazily, window by window; a bad file's error raised upstream arrives unwrapped from ML.NET's worker exceptions.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BadRowErrorDataView(new ScoredView(this, input, _onnx.GetOutputSchema(input.Schema)));
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+
+    /// <summary>Releases the OnnxTransformer's ONNX Runtime session.</summary>
+    public void Dispose() => (_onnx as IDisposable)?.Dispose();
+
+    private sealed class ScoredView(SageWindowedScorer scorer, IDataView source, DataViewSchema schema) : IDataView
+    {
+        public bool CanShuffle => source.CanShuffle;
+
+        public DataViewSchema Schema => schema;
+
+        public long? GetRowCount() => source.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            var needed = columnsNeeded.ToArray();
+            return new Cursor(scorer, source.GetRowCursor(SourceColumns(needed), rand), schema, needed);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        {
+            var needed = columnsNeeded.ToArray();
+            return source.GetRowCursorSet(SourceColumns(needed), n, rand)
+                .Select(cursor => (DataViewRowCursor)new Cursor(scorer, cursor, schema, needed))
+                .ToArray();
+        }
+
+        /// <summary>The source's own columns among <paramref name="needed"/>, plus both features when an output is needed.</summary>
+        private IEnumerable<DataViewSchema.Column> SourceColumns(DataViewSchema.Column[] needed)
+        {
+            var count = source.Schema.Count;
+            var columns = needed.Where(c => c.Index < count).Select(c => source.Schema[c.Index]).ToList();
+            if (needed.Any(c => c.Index >= count))
+            {
+                columns.Add(source.Schema[scorer._visual]);
+                columns.Add(source.Schema[scorer._audio]);
+            }
+            return columns;
+        }
+    }
+
+    private sealed class Cursor : ForwardingCursor
+    {
+        private readonly DataViewSchema _schema;
+        private readonly HashSet<int> _active;
+        private readonly Lazy<RowScorer> _scorer;
+
+        public Cursor(SageWindowedScorer owner, DataViewRowCursor source, DataViewSchema schema, DataViewSchema.Column[] needed)
+            : base(source)
+        {
+            _schema = schema;
+            _active = [.. needed.Select(c => c.Index)];
+            _scorer = new Lazy<RowScorer>(() => new RowScorer(owner, source), LazyThreadSafetyMode.None);
+        }
+
+        public override DataViewSchema Schema => _schema;
+
+        public override long Position => Source.Position;
+
+        public override bool MoveNext() => Source.MoveNext();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < Source.Schema.Count ? Source.IsColumnActive(Source.Schema[column.Index]) : _active.Contains(column.Index);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _scorer.IsValueCreated)
+            {
+                _scorer.Value.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index < Source.Schema.Count)
+            {
+                return Source.GetGetter<TValue>(Source.Schema[column.Index]);
+            }
+            var output = _scorer.Value.OutputIndex(column.Name);
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
+            {
+                var values = _scorer.Value.Score()[output];
+                var editor = VBufferEditor.Create(ref value, values.Length);
+                values.CopyTo(editor.Values);
+                value = editor.Commit();
+            };
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{typeof(VBuffer<float>)}' for column '{column.Name}'");
+        }
+    }
+
+    /// <summary>Scores the current row of a cursor window by window and keeps the result until the cursor moves.</summary>
+    private sealed class RowScorer : IDisposable
+    {
+        private readonly SageWindowedScorer _owner;
+        private readonly DataViewRowCursor _source;
+        private readonly ValueGetter<VBuffer<float>> _visualGetter;
+        private readonly ValueGetter<VBuffer<float>> _audioGetter;
+        private readonly WindowRow _window;
+        private readonly DataViewRow _mapped;
+        private readonly ValueGetter<VBuffer<float>>[] _outputGetters;
+        private VBuffer<float> _visualValues;
+        private VBuffer<float> _audioValues;
+        private VBuffer<float> _scored;
+        private VBuffer<float> _visualWindow;
+        private VBuffer<float> _audioWindow;
+        private float[][] _result = [];
+        private long _position = -1;
+
+        public RowScorer(SageWindowedScorer owner, DataViewRowCursor source)
+        {
+            _owner = owner;
+            _source = source;
+            _visualGetter = source.GetGetter<VBuffer<float>>(source.Schema[owner._visual]);
+            _audioGetter = source.GetGetter<VBuffer<float>>(source.Schema[owner._audio]);
+            var builder = new DataViewSchema.Builder();
+            builder.AddColumn(owner._visual, source.Schema[owner._visual].Type);
+            builder.AddColumn(owner._audio, source.Schema[owner._audio].Type);
+            _window = new WindowRow(builder.ToSchema());
+            var mapper = owner._onnx.GetRowToRowMapper(_window.Schema);
+            var outputs = owner._outputs.Select(name => mapper.OutputSchema[name]).ToArray();
+            _mapped = mapper.GetRow(_window, outputs);
+            _outputGetters = [.. outputs.Select(_mapped.GetGetter<VBuffer<float>>)];
+        }
+
+        public void Dispose()
+        {
+            _mapped.Dispose();
+            _window.Dispose();
+        }
+
+        public int OutputIndex(string name) => Array.IndexOf(_owner._outputs, name);
+
+        /// <summary>Returns the outputs of the cursor's current row, each T values, scoring it on first use.</summary>
+        public float[][] Score()
+        {
+            if (_position == _source.Position)
+            {
+                return _result;
+            }
+            // Audio first: featurising it decodes the whole waveform (about 3.8 MB a minute), which is garbage before the
+            // face features are made, rather than held alongside them.
+            _audioGetter(ref _audioValues);
+            _visualGetter(ref _visualValues);
+            var windows = _owner._windows;
+            var frames = _visualValues.Length / windows.VisualFeatureSize;
+            var whole = !_visualValues.IsDense || !_audioValues.IsDense
+                || _visualValues.Length % windows.VisualFeatureSize != 0
+                || _audioValues.Length / windows.AudioFeatureSize < frames;
+            var ranges = whole ? [(0, frames)] : windows.Ranges(frames);
+            _result = ranges.Count == 1 ? ScoreWhole() : ScoreWindows(ranges, frames);
+            _position = _source.Position;
+            return _result;
+        }
+
+        private float[][] ScoreWhole()
+        {
+            _window.Set(_visualValues, _audioValues);
+            return [.. _outputGetters.Select(getter =>
+            {
+                getter(ref _scored);
+                return _scored.DenseValues().ToArray();
+            })];
+        }
+
+        /// <summary>Copies values[start..start+length] into <paramref name="buffer"/>, reusing its array: windows are large-object-heap sized.</summary>
+        private static VBuffer<float> Slice(ReadOnlySpan<float> values, int start, int length, ref VBuffer<float> buffer)
+        {
+            var editor = VBufferEditor.Create(ref buffer, length);
+            values.Slice(start, length).CopyTo(editor.Values);
+            buffer = editor.Commit();
+            return buffer;
+        }
+
+        /// <summary>Per frame, Σ over windows of (window mean × the window's clips covering the frame) / Σ of those counts.</summary>
+        private float[][] ScoreWindows(IReadOnlyList<(int Start, int End)> ranges, int frames)
+        {
+            var windows = _owner._windows;
+            var (dv, da) = (windows.VisualFeatureSize, windows.AudioFeatureSize);
+            var sums = _outputGetters.Select(_ => new double[frames]).ToArray();
+            var counts = new int[frames];
+            var visual = _visualValues.GetValues();
+            var audio = _audioValues.GetValues();
+            foreach (var (start, end) in ranges)
+            {
+                var length = end - start;
+                _window.Set(Slice(visual, start * dv, length * dv, ref _visualWindow), Slice(audio, start * da, length * da, ref _audioWindow));
+                var coverage = windows.Coverage(length);
+                for (var k = 0; k < _outputGetters.Length; k++)
+                {
+                    _outputGetters[k](ref _scored);
+                    var values = _scored.GetValues();
+                    for (var j = 0; j < length; j++)
+                    {
+                        sums[k][start + j] += (double)values[j] * coverage[j];
+                    }
+                }
+                for (var j = 0; j < length; j++)
+                {
+                    counts[start + j] += coverage[j];
+                }
+            }
+            return [.. sums.Select(sum =>
+            {
+                var means = new float[frames];
+                for (var t = 0; t < frames; t++)
+                {
+                    means[t] = (float)(sum[t] / counts[t]);
+                }
+                return means;
+            })];
+        }
+    }
+
+    /// <summary>One window as a row of its own: the OnnxTransformer's mapper reads it, and runs again whenever its position moves.</summary>
+    private sealed class WindowRow(DataViewSchema schema) : DataViewRow
+    {
+        private VBuffer<float> _visual;
+        private VBuffer<float> _audio;
+        private long _position = -1;
+
+        public override DataViewSchema Schema => schema;
+
+        public override long Position => _position;
+
+        public override long Batch => 0;
+
+        public void Set(VBuffer<float> visual, VBuffer<float> audio)
+        {
+            (_visual, _audio) = (visual, audio);
+            _position++;
+        }
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => true;
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            ValueGetter<VBuffer<float>> getter = column.Index == 0
+                ? (ref VBuffer<float> value) => _visual.CopyTo(ref value)
+                : (ref VBuffer<float> value) => _audio.CopyTo(ref value);
+            return (ValueGetter<TValue>)(Delegate)getter;
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
+    }
+}
