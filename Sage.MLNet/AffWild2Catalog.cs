@@ -59,8 +59,10 @@ public static class AffWild2Catalog
     /// <param name="root">A folder that holds the copy somewhere below it, up to four folders deep.</param>
     /// <param name="split">Which videos to check.</param>
     /// <param name="compareVideoFrameCounts">
-    /// Whether to read each video file's header with ffprobe (no decoding; about a tenth of a second per file) to compare its
-    /// frame count with the annotation's rows. When ffprobe is not installed the comparison is skipped with a warning.
+    /// Whether to compare each video's frame count with the annotation's rows. A frame is a frame ffmpeg decodes (as everywhere in
+    /// this library), but a video is decoded only when ffprobe's header estimate (duration × frame rate, about a tenth of a second
+    /// per file) disagrees with its annotation, so a clean copy costs no decoding and a warning gives the decoded count. When
+    /// ffprobe is not installed the comparison is skipped with a warning.
     /// </param>
     /// <remarks>
     /// <para>Errors: a malformed annotation line (not two numbers, three columns, NaN, a value outside [−1, 1] other

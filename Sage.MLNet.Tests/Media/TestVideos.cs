@@ -20,10 +20,10 @@ internal sealed class TestVideos : IDisposable
         $"-f lavfi -i testsrc=size=64x48:rate={rate} -f lavfi -i \"aevalsrc='if(lt(t,{ToneStart}),0,0.5*sin(2*PI*440*t))':s=48000\" " +
         $"-t {seconds} -c:v libx264 -pix_fmt yuv420p -c:a aac");
 
-    /// <summary>Returns a video of exactly <paramref name="frames"/> frames at 25 fps with a quiet tone.</summary>
-    public string WithFrames(string name, int frames) => Make(name,
+    /// <summary>Returns a video of exactly <paramref name="frames"/> frames at 25 fps with a quiet tone; <paramref name="options"/> go to ffmpeg's output.</summary>
+    public string WithFrames(string name, int frames, string options = "") => Make(name,
         $"-f lavfi -i testsrc=size=64x48:rate=25 -f lavfi -i \"sine=frequency=440:sample_rate=16000\" " +
-        $"-frames:v {frames} -t {frames / 25.0:F2} -c:v libx264 -pix_fmt yuv420p -c:a aac");
+        $"-frames:v {frames} -t {frames / 25.0:F2} -c:v libx264 -pix_fmt yuv420p -c:a aac {options}");
 
     public string WithoutAudio(string name) => Make(name,
         "-f lavfi -i testsrc=size=64x48:rate=25 -t 2 -c:v libx264 -pix_fmt yuv420p -an");

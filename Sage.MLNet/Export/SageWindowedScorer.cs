@@ -197,10 +197,8 @@ internal sealed class SageWindowedScorer : ITransformer, IDisposable
             {
                 return _result;
             }
-            // Audio first: featurising it decodes the whole waveform (about 3.8 MB a minute), which is garbage before the
-            // face features are made, rather than held alongside them.
-            _audioGetter(ref _audioValues);
             _visualGetter(ref _visualValues);
+            _audioGetter(ref _audioValues);
             var windows = _owner._windows;
             var frames = _visualValues.Length / windows.VisualFeatureSize;
             var whole = !_visualValues.IsDense || !_audioValues.IsDense

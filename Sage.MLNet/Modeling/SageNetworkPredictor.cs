@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sage.MLNet.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,27 +41,36 @@ internal sealed class SageNetworkPredictor
         var counts = new int[frames];
         _network.eval();
         using var noGrad = no_grad();
+        // One set of CPU tensors for the video's batches, written in place and freed when the video is done: no
+        // managed arrays of clip size per batch (megabytes per video for the garbage collector's large-object heap).
+        var capacity = Math.Min(_clipsPerBatch, starts.Length);
+        using var visualTensor = empty([capacity, length, dv]);
+        using var audioTensor = empty([capacity, length, da]);
+        using var maskTensor = empty([capacity, length]);
         for (var first = 0; first < starts.Length; first += _clipsPerBatch)
         {
             var batch = Math.Min(_clipsPerBatch, starts.Length - first);
-            var visualBatch = new float[batch * length * dv];
-            var audioBatch = new float[batch * length * da];
-            var maskBatch = new float[batch * length];
+            var visualBatch = MemoryMarshal.Cast<byte, float>(visualTensor.bytes);
+            var audioBatch = MemoryMarshal.Cast<byte, float>(audioTensor.bytes);
+            var maskBatch = MemoryMarshal.Cast<byte, float>(maskTensor.bytes);
             for (var b = 0; b < batch; b++)
             {
                 var start = starts[first + b];
                 var valid = Math.Min(length, frames - start);
-                visual.Slice(start * dv, valid * dv).CopyTo(visualBatch.AsSpan(b * length * dv));
-                audio.Slice(start * da, valid * da).CopyTo(audioBatch.AsSpan(b * length * da));
-                maskBatch.AsSpan(b * length, valid).Fill(1f);
+                visual.Slice(start * dv, valid * dv).CopyTo(visualBatch[(b * length * dv)..]);
+                visualBatch.Slice((b * length + valid) * dv, (length - valid) * dv).Clear();
+                audio.Slice(start * da, valid * da).CopyTo(audioBatch[(b * length * da)..]);
+                audioBatch.Slice((b * length + valid) * da, (length - valid) * da).Clear();
+                maskBatch.Slice(b * length, valid).Fill(1f);
+                maskBatch.Slice(b * length + valid, length - valid).Clear();
             }
             using var scope = NewDisposeScope();
             var (prediction, weights) = _network.call(
-                tensor(visualBatch, [batch, length, dv], device: _device),
-                tensor(audioBatch, [batch, length, da], device: _device),
-                tensor(maskBatch, [batch, length], device: _device));
-            var predictions = prediction.cpu().data<float>().ToArray();
-            var modalities = weights.cpu().contiguous().data<float>().ToArray();
+                visualTensor.narrow(0, 0, batch).to(_device),
+                audioTensor.narrow(0, 0, batch).to(_device),
+                maskTensor.narrow(0, 0, batch).to(_device));
+            var predictions = MemoryMarshal.Cast<byte, float>(prediction.cpu().contiguous().bytes);
+            var modalities = MemoryMarshal.Cast<byte, float>(weights.cpu().contiguous().bytes);
             for (var b = 0; b < batch; b++)
             {
                 var start = starts[first + b];

@@ -18,7 +18,7 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
     private readonly Conv1d _conv1;
     private readonly Conv1d _conv2;
     private readonly Conv1d? _downsample;
-    private readonly Dropout1d _dropout;
+    private readonly Dropout2d _dropout;
 
     public TemporalBlock(int inChannels, int outChannels, int kernelSize, int dilation, double dropout)
         : base(nameof(TemporalBlock))
@@ -28,7 +28,7 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
         _conv1 = nn.Conv1d(inChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
         _conv2 = nn.Conv1d(outChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
         _downsample = inChannels == outChannels ? null : nn.Conv1d(inChannels, outChannels, 1);
-        _dropout = nn.Dropout1d(dropout);
+        _dropout = nn.Dropout2d(dropout);          // on [batch, channels, 1, time]: whole channels of a clip
         RegisterComponents();
     }
 
@@ -40,18 +40,23 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
 
     public Conv1d? Downsample => _downsample;
 
-    /// <param name="x">[batch, channels_in, time], contiguous</param>
-    /// <param name="mask">[batch, 1, time], 1 where a frame exists and 0 on padding; null when every frame exists</param>
-    /// <returns>[batch, channels_out, time], zero on padding</returns>
+    /// <param name="x">[batch, channels_in, 1, time], best in channels-last memory (see <see cref="TemporalConvNet"/>)</param>
+    /// <param name="mask">[batch, 1, 1, time], 1 where a frame exists and 0 on padding; null when every frame exists</param>
+    /// <returns>[batch, channels_out, 1, time], zero on padding, in the memory layout of <paramref name="x"/></returns>
     public override Tensor forward(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
         // A convolution's backward pass reads its input, not its output, so ReLU may overwrite the output in place.
-        var h = _dropout.call(_conv1.call(x).relu_());
-        h = _dropout.call(_conv2.call(h).relu_());
-        var skip = _downsample is null ? x : _downsample.call(x);
+        var h = _dropout.call(Convolve(_conv1, x).relu_());
+        h = _dropout.call(Convolve(_conv2, h).relu_());
+        var skip = _downsample is null ? x : Convolve(_downsample, x);
         var output = h.add(skip, Scalars.One).relu_();
         // Re-zero padding so that a short video padded to a full clip sees the same zeros at every level.
         return (mask is null ? output : output.mul(mask)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Applies a Conv1d's weights to [batch, channels, 1, time] as the equivalent 1 × K two-dimensional convolution.</summary>
+    private static Tensor Convolve(Conv1d convolution, Tensor x) =>
+        nn.functional.conv2d(x, convolution.weight!.unsqueeze(2), convolution.bias,
+            strides: [1, 1], padding: [0, convolution.padding![0]], dilation: [1, convolution.dilation[0]]);
 }

@@ -28,17 +28,21 @@ internal sealed class TemporalConvNet : nn.Module<Tensor, Tensor?, Tensor>
     /// <param name="x">[batch, time, features]</param>
     /// <param name="mask">[batch, time], 1 where a frame exists and 0 on padding; null when every frame exists</param>
     /// <returns>[batch, time, channels]</returns>
+    /// <remarks>
+    /// The blocks convolve [batch, channels, 1, time] in channels-last memory, which is the [batch, time, channels] layout
+    /// of the input and of the output: the features are never transposed into a copy, and the convolutions run in the
+    /// layout oneDNN computes without reordering (about a tenth less CPU per TCN than on [batch, channels, time]).
+    /// </remarks>
     public override Tensor forward(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        var channelMask = mask?.unsqueeze(1);
-        // The convolutions read [batch, features, time] contiguously: one copy here, rather than one by each
-        // convolution that reads a transposed view. A partial batch zeroes its padding first.
-        var h = (channelMask is null ? x : x.mul(mask!.unsqueeze(-1))).transpose(1, 2).contiguous();
+        var frames = mask is null ? x : x.mul(mask.unsqueeze(-1));         // a partial batch zeroes its padding first
+        var h = frames.transpose(1, 2).unsqueeze(2);                        // [batch, features, 1, time], a view
+        var rowMask = mask?.unsqueeze(1).unsqueeze(1);                      // [batch, 1, 1, time]
         foreach (var block in _blocks)
         {
-            h = block.call(h, channelMask);
+            h = block.call(h, rowMask);
         }
-        return h.transpose(1, 2).MoveToOuterDisposeScope();
+        return h.squeeze(2).transpose(1, 2).MoveToOuterDisposeScope();
     }
 }

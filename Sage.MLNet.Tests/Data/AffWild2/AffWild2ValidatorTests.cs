@@ -209,8 +209,8 @@ public sealed class AffWild2ValidatorTests
 
     [TestMethod]
     [DataRow(10, null)]
-    [DataRow(8, "video file '{0}' has about 10 frames (duration × frame rate); T follows the annotation, so the video's last 2 frames are ignored")]
-    [DataRow(13, "video file '{0}' has about 10 frames (duration × frame rate); T follows the annotation, so its last 3 rows lie past the video's end")]
+    [DataRow(8, "video file '{0}' has 10 frames (as decoded); T follows the annotation, so the video's last 2 frames are ignored")]
+    [DataRow(13, "video file '{0}' has 10 frames (as decoded); T follows the annotation, so its last 3 rows lie past the video's end")]
     public void ValidateAffWild2_AnnotationRowsAgainstVideoFrames_WarnsOnlyWhenTheyDiffer(int rows, string? expected)
     {
         using var videos = new TestVideos();
@@ -230,6 +230,40 @@ public sealed class AffWild2ValidatorTests
         var issue = report.Issues.Single();
         AssertIssue(issue, "video1", AffWild2Severity.Warning, $"annotation file '{annotation}' has {rows} rows but ");
         AssertIssue(issue, "video1", AffWild2Severity.Warning, string.Format(CultureInfo.InvariantCulture, expected, _copy.Path("batch1/video1.mp4")));
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(5)]
+    public void ValidateAffWild2_HeaderSays50FramesButFewerDecode_ComparesTheDecodedFrames(int extraRows)
+    {
+        // A 2-second, 25 fps file with its index first, cut after 60% of its bytes: ffprobe's header still says 2 s × 25 = 50
+        // frames, ffmpeg decodes fewer, and the decoded ones are what the face and audio featurizers see.
+        using var videos = new TestVideos();
+        var whole = videos.WithFrames("whole.mp4", 50, "-movflags +faststart");
+        var bytes = File.ReadAllBytes(whole);
+        Directory.CreateDirectory(_copy.Path("batch1"));
+        var video = _copy.Path("batch1/video1.mp4");
+        File.WriteAllBytes(video, bytes[..(int)(bytes.Length * 0.6)]);
+        var options = Sage.MLNet.Media.FFMpegBinaries.Find(null);
+        var decoded = Sage.MLNet.Media.VideoFrameTimes.Read(video, options).Length;
+        var rows = decoded + extraRows;
+        var annotation = _copy.File($"{Train}/video1.txt", [Header, .. Enumerable.Repeat("0.1,0.2", rows)]);
+        _copy.Crops("cropped_aligned/video1", 1);
+
+        var report = _ml.Data.ValidateAffWild2(_copy.Root, AffWild2Split.Train);
+
+        Assert.AreEqual(50, Sage.MLNet.Data.AffWild2.VideoFrameCount.Estimate(video, options), "the header's estimate");
+        Assert.IsTrue(decoded is > 0 and < 50, $"{decoded} frames decoded");
+        if (extraRows == 0)
+        {
+            Assert.IsEmpty(report.Issues, report.ToString());
+            return;
+        }
+        var issue = report.Issues.Single();
+        AssertIssue(issue, "video1", AffWild2Severity.Warning, $"annotation file '{annotation}' has {rows} rows but ");
+        AssertIssue(issue, "video1", AffWild2Severity.Warning,
+            $"video file '{video}' has {decoded} frames (as decoded); T follows the annotation, so its last {extraRows} rows lie past the video's end");
     }
 
     [TestMethod]

@@ -68,6 +68,31 @@ public sealed class FeatureCacheFileTests
     }
 
     [TestMethod]
+    public void Write_LargerThanOneWritePiece_FileIsPayloadThenItsOneShotSha256()
+    {
+        // 600 frames × 512 floats: 1.2 MB, so the writer streams and hashes in more than one piece.
+        var features = Random(frames: 600, size: 512, extraChannels: 1, seed: 5);
+        var folder = CacheFiles.NewCacheFolder();
+        try
+        {
+            var file = Path.Combine(folder, "streamed.features");
+            FeatureCacheFile.Write(file, features);
+
+            var bytes = File.ReadAllBytes(file);
+            var payload = bytes.AsSpan(0, bytes.Length - 32);
+            Assert.AreEqual(24 + 4 * (600 * 512 + 600) + 32, bytes.Length);
+            CollectionAssert.AreEqual(System.Security.Cryptography.SHA256.HashData(payload), bytes[^32..]);
+            Assert.AreEqual(features.Values[600 * 512 - 1], BitConverter.ToSingle(bytes, 24 + 4 * (600 * 512 - 1)));
+            Assert.AreEqual(features.Extra[599], BitConverter.ToSingle(bytes, 24 + 4 * (600 * 512 + 599)));
+            CollectionAssert.AreEqual(FeatureCacheFile.Encode(features), bytes);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void TryRead_WrittenFileLargerThanOneReadPiece_SameValues()
     {
         // 600 frames × 512 floats: 1.2 MB of floats, so the reader fills the arrays in more than one piece.

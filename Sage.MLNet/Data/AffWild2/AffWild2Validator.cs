@@ -57,7 +57,7 @@ internal static class AffWild2Validator
     }
 
     /// <summary>Returns a frame counter that probes each video file once (<c>_left</c> and <c>_right</c> share one), or null with a warning when ffprobe is not installed.</summary>
-    private static Func<string, int>? FrameCounts(List<AffWild2Issue> issues)
+    private static Func<string, int?, int>? FrameCounts(List<AffWild2Issue> issues)
     {
         FFOptions options;
         try
@@ -69,20 +69,38 @@ internal static class AffWild2Validator
             issues.Add(new AffWild2Issue(null, AffWild2Severity.Warning, $"video frame counts not compared with the annotations: {e.Message}"));
             return null;
         }
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        return file => counts.TryGetValue(file, out var count) ? count : counts[file] = VideoFrameCount.Estimate(file, options);
+        // The header estimate for every file; the decoded count (the one definition of a frame) only where the estimate and
+        // the annotation disagree, so a clean copy costs one ffprobe call per video file.
+        var estimates = new Dictionary<string, int>(StringComparer.Ordinal);
+        var decoded = new Dictionary<string, int>(StringComparer.Ordinal);
+        return (file, rows) =>
+        {
+            if (!estimates.TryGetValue(file, out var estimate))
+            {
+                estimates[file] = estimate = VideoFrameCount.Estimate(file, options);
+            }
+            if (rows is not int expected || expected == estimate)
+            {
+                return estimate;
+            }
+            if (!decoded.TryGetValue(file, out var frames))
+            {
+                decoded[file] = frames = VideoFrameCount.Decoded(file, options);
+            }
+            return frames;
+        };
     }
 
     /// <summary>
     /// Reports a video file ffprobe cannot read (an error: its audio cannot be featurised) and, as a warning, a frame count
     /// that differs from the annotation's <paramref name="rows"/> (null when there are none to compare), saying which frames T leaves out or adds.
     /// </summary>
-    private static void CheckFrameCount(AffWild2Video video, int? rows, Func<string, int> frameCounts, List<AffWild2Issue> issues)
+    private static void CheckFrameCount(AffWild2Video video, int? rows, Func<string, int?, int> frameCounts, List<AffWild2Issue> issues)
     {
         int frames;
         try
         {
-            frames = frameCounts(video.VideoFile);
+            frames = frameCounts(video.VideoFile, rows);
         }
         catch (InvalidDataException e)
         {
@@ -97,7 +115,7 @@ internal static class AffWild2Validator
             ? $"T follows the annotation, so the video's last {frames - annotated} frames are ignored"
             : $"T follows the annotation, so its last {annotated - frames} rows lie past the video's end: they have no face crop and the audio features of the video's last moment";
         issues.Add(new AffWild2Issue(video.VideoId, AffWild2Severity.Warning,
-            $"annotation file '{video.AnnotationFile}' has {annotated} rows but video file '{video.VideoFile}' has about {frames} frames (duration × frame rate); {consequence}"));
+            $"annotation file '{video.AnnotationFile}' has {annotated} rows but video file '{video.VideoFile}' has {frames} frames (as decoded); {consequence}"));
     }
 
     /// <summary>Reports the annotation file's malformed lines and returns its number of frame rows, or null when it is malformed.</summary>

@@ -32,24 +32,48 @@ internal static class FeatureCacheFile
 
     private static ReadOnlySpan<byte> Magic => "SAGEFEAT"u8;
 
+    /// <summary>Writes the file through <see cref="AtomicFile"/>, streaming the floats and hashing them as they go: no copy of the whole file in memory.</summary>
     public static void Write(string path, VideoFeatures features) =>
-        AtomicFile.Write(path, stream => stream.Write(Encode(features)));
+        AtomicFile.Write(path, stream => Write(stream, features));
 
+    /// <summary>Returns the file's bytes in memory (tests and in-memory round trips); the same bytes <see cref="Write(string, VideoFeatures)"/> writes.</summary>
     public static byte[] Encode(VideoFeatures features)
     {
-        var payload = checked(HeaderSize + 4 * (features.Values.Length + features.Extra.Length));
-        var bytes = new byte[checked(payload + HashSize)];
-        Magic.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), FormatVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), features.FrameCount);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), features.FeatureSize);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(20), features.ExtraChannels);
-        // .NET runs little-endian on every supported platform, so the floats' memory is already the file's byte order.
-        var values = MemoryMarshal.AsBytes(features.Values.AsSpan());
-        values.CopyTo(bytes.AsSpan(HeaderSize));
-        MemoryMarshal.AsBytes(features.Extra.AsSpan()).CopyTo(bytes.AsSpan(HeaderSize + values.Length));
-        SHA256.HashData(bytes.AsSpan(0, payload), bytes.AsSpan(payload));
+        var bytes = new byte[checked(HeaderSize + 4 * (features.Values.Length + features.Extra.Length) + HashSize)];
+        using var stream = new MemoryStream(bytes, writable: true);
+        Write(stream, features);
         return bytes;
+    }
+
+    private static void Write(Stream stream, VideoFeatures features)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], features.FrameCount);
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], features.FeatureSize);
+        BinaryPrimitives.WriteInt32LittleEndian(header[20..], features.ExtraChannels);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        stream.Write(header);
+        // .NET runs little-endian on every supported platform, so the floats' memory is already the file's byte order.
+        WriteHashed(stream, MemoryMarshal.AsBytes(features.Values.AsSpan()), hash);
+        WriteHashed(stream, MemoryMarshal.AsBytes(features.Extra.AsSpan()), hash);
+        Span<byte> digest = stackalloc byte[HashSize];
+        hash.GetHashAndReset(digest);
+        stream.Write(digest);
+    }
+
+    /// <summary>Writes <paramref name="source"/> a megabyte at a time, hashing each piece as it goes.</summary>
+    private static void WriteHashed(Stream stream, ReadOnlySpan<byte> source, IncrementalHash hash)
+    {
+        const int Piece = 1 << 20;
+        for (var offset = 0; offset < source.Length; offset += Piece)
+        {
+            var piece = source.Slice(offset, Math.Min(Piece, source.Length - offset));
+            hash.AppendData(piece);
+            stream.Write(piece);
+        }
     }
 
     /// <summary>Returns the file's features, or null when it is missing, unreadable, damaged or of another shape than expected.</summary>
