@@ -82,6 +82,7 @@ internal static class LiveBenchmark
                 $"CPU: {cpu:0.0} s over {clock.Elapsed.TotalSeconds:0.0} s wall ({cpu / clock.Elapsed.TotalSeconds:0.00} cores busy); {perFrame:0} ms of CPU per featurised frame, network runs included: " +
                 $"{Rate} fps needs {perFrame * Rate / 1000:0.00} cores."));
             Stages(predictor, cpu);
+            NetworkCost(modelPath, predictor.ContextFrames);
             Console.WriteLine($"After the run: {Machine.Load()}.");
         }
         finally
@@ -107,6 +108,40 @@ internal static class LiveBenchmark
         Console.WriteLine("Stages, ms per featurised frame (wall time on the predictor's thread; share of process CPU): " + string.Join(", ", stages.Select(s =>
             string.Create(CultureInfo.InvariantCulture, $"{s.Name} {1000 * s.Time.TotalSeconds / frames:0.0} ({100 * s.Time.TotalSeconds / cpuSeconds:0} %)"))) +
             string.Create(CultureInfo.InvariantCulture, $"; the rest of the CPU (decode pipe, copies, ONNX Runtime threads beyond the first, garbage collection): {1000 * (cpuSeconds - total) / frames:0.0} ms ({100 * (cpuSeconds - total) / cpuSeconds:0} %)."));
+    }
+
+    /// <summary>
+    /// Times one network run on a full window both ways, on the same features: the whole saved graph (TCNs included, as
+    /// before the TCN outputs were kept per frame) against the per-frame TCN on one run's new frames (k + 2R) plus the
+    /// window part; CPU time of the process, so threads that wait do not count.
+    /// </summary>
+    private static void NetworkCost(string modelPath, int frames)
+    {
+        var graph = Sage.MLNet.Live.LiveModel.ReadNetworkGraph(modelPath);
+        using var split = new Sage.MLNet.Live.LiveNetwork(graph, Environment.ProcessorCount);
+        using var whole = new Sage.MLNet.Live.LiveNetwork(graph, Environment.ProcessorCount, perFrameTcn: false);
+        var config = split.Config;
+        var random = new Random(1);
+        var visual = Enumerable.Range(0, frames * config.VisualFeatureSize).Select(_ => (float)random.NextDouble()).ToArray();
+        var audio = Enumerable.Range(0, frames * config.AudioFeatureSize).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] x = new float[frames * split.FusedSize], v = new float[frames], a = new float[frames], r = new float[frames];
+        var segment = 2 + 2 * split.Radius;
+        const int runs = 20;
+        double Time(Action run)
+        {
+            run();
+            var before = CpuSeconds();
+            for (var i = 0; i < runs; i++)
+            {
+                run();
+            }
+            return 1000 * (CpuSeconds() - before) / runs;
+        }
+        var wholeMs = Time(() => whole.RunWhole(visual, audio, frames, v, a, r));
+        var tcnMs = split.PerFrameTcn ? Time(() => split.RunTcn(visual, audio, segment, x)) : double.NaN;
+        var windowMs = split.PerFrameTcn ? Time(() => split.RunWindow(x, frames, v, a, r)) : double.NaN;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Network per run on a {frames}-frame window, ms of CPU: whole graph {wholeMs:0.0}; per-frame TCN on {segment} frames {tcnMs:0.0} + window part {windowMs:0.0} = {tcnMs + windowMs:0.0}."));
     }
 
     private static double CpuSeconds()
