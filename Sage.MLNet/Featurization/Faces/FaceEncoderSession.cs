@@ -29,9 +29,14 @@ internal static class FaceEncoderSession
         return new InferenceSession(model, cpu);
     }
 
-    private static SessionOptions Options() => new()
+    private static SessionOptions Options()
     {
-        IntraOpNumThreads = Environment.ProcessorCount,
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    };
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = Environment.ProcessorCount,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
 }

@@ -35,6 +35,7 @@ internal sealed class BlazeFaceDetector : ISageFaceDetector
             // tf2onnx left unused initialisers in the graph; ONNX Runtime warns about each one on every load.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(file, options);
         _inputName = _session.InputMetadata.Keys.Single();
         // Outputs by shape, not by name: [1, anchors, 1] scores and [1, anchors, 16] boxes, for 512 then 384 anchors.
