@@ -95,14 +95,13 @@ public sealed class LiveServeTests
             valence.Add(live.GetProperty("valence").GetSingle(), float.Parse(offline[2], CultureInfo.InvariantCulture));
             arousal.Add(live.GetProperty("arousal").GetSingle(), float.Parse(offline[3], CultureInfo.InvariantCulture));
         }
-        // The server adds nothing to the live predictor's own distance from offline: the same file pushed frame by frame into
-        // SageModel.OpenLive in this process (nothing dropped, default lookahead) agrees with predict as closely, within 0.01.
-        // (Measured: 0.974 / 0.942 both ways; on this WebM the library's arousal falls short of the 0.95 it reaches on the MP4.)
-        var (libraryValence, libraryArousal) = await LibraryAgreement(s_webm);
-        Console.WriteLine($"CCC against predict: served live valence {valence.Value:F4} arousal {arousal.Value:F4}; library live valence {libraryValence:F4} arousal {libraryArousal:F4}");
-        Assert.AreEqual(libraryValence, valence.Value, 0.01, "valence CCC against predict: served live vs the library's live predictor");
-        Assert.AreEqual(libraryArousal, arousal.Value, 0.01, "arousal CCC against predict: served live vs the library's live predictor");
-        Assert.IsGreaterThanOrEqualTo(0.9, Math.Min(valence.Value, arousal.Value));
+        // How close live comes to offline depends on the lookahead each result really had: exactly the default 12 frames
+        // while the server keeps up, more when it falls behind and catches up by running the network less often (up to 24).
+        // Over that range this small test model was measured at valence 0.954-0.976 and arousal 0.868-0.949 against offline
+        // (README, Live); a server that scored the wrong frames, or dropped or reordered them, would fall far below these floors.
+        Console.WriteLine($"CCC against predict: served live valence {valence.Value:F4} arousal {arousal.Value:F4}");
+        Assert.IsGreaterThanOrEqualTo(0.94, valence.Value, $"valence CCC against predict {valence.Value:F4}");
+        Assert.IsGreaterThanOrEqualTo(0.85, arousal.Value, $"arousal CCC against predict {arousal.Value:F4}");
         AssertNothingLeft(before);
     }
 
@@ -264,23 +263,6 @@ public sealed class LiveServeTests
     }
 
     /// <summary>Returns the CCCs against <c>predict</c> of <paramref name="file"/> pushed into the library's live predictor in this process.</summary>
-    private static async Task<(double Valence, double Arousal)> LibraryAgreement(string file)
-    {
-        using var live = SageModel.OpenLive(new Microsoft.ML.MLContext(seed: 1), s_model, new SageLiveOptions { QueueCapacity = 1000 });
-        var reading = Task.Run(async () =>
-        {
-            var (valence, arousal) = (new Concordance(), new Concordance());
-            await foreach (var r in live.ReadResultsAsync())
-            {
-                valence.Add(r.Valence, float.Parse(s_offline[r.Frame][2], CultureInfo.InvariantCulture));
-                arousal.Add(r.Arousal, float.Parse(s_offline[r.Frame][3], CultureInfo.InvariantCulture));
-            }
-            return (valence.Value, arousal.Value);
-        });
-        Assert.AreEqual(WebMFrames, LiveFeed.Push(live, file));
-        return await reading.WaitAsync(TimeSpan.FromMinutes(2));
-    }
-
     private static Uri LiveAddress() => new(s_server.Address.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "live");
 
     private static async Task<ClientWebSocket> Connect()
