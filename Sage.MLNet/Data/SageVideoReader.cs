@@ -38,9 +38,10 @@ internal sealed class SageVideoReader
     /// <summary>Reads every row; with a <paramref name="shuffle"/> source the rows come in random order where the data allows it.</summary>
     /// <param name="shuffle">Shuffles the rows where the data allows it; null reads them in order.</param>
     /// <param name="streamFeatures">
-    /// Whether a row whose features can be read a frame range at a time (<see cref="IFrameRangeCursor"/>, the feature
-    /// cache's rows) comes as readers of those ranges (<see cref="SageVideo.VisualFrames"/>) instead of whole arrays. Such a
-    /// video is valid only until the next is asked for: its readers are then completed (the file's hash checked) and closed.
+    /// Whether each video's features come as frame-range readers (<see cref="SageVideo.VisualFrames"/>) instead of arrays
+    /// of their own: straight from where they are stored when the cursor allows it (<see cref="IFrameRangeCursor"/>, the
+    /// feature cache's rows), else from the column's buffer, which the next row reuses, instead of a copy. Such a video is
+    /// valid only until the next is asked for: its readers are then completed (a cache file's hash checked) and closed.
     /// </param>
     public IEnumerable<SageVideo> Read(Random? shuffle = null, bool streamFeatures = false)
     {
@@ -73,7 +74,7 @@ internal sealed class SageVideoReader
         var arousalGetter = _withLabels ? cursor.GetGetter<VBuffer<float>>(schema[_options.ArousalColumnName]) : null;
         var faceFoundGetter = _faceFoundColumn is null ? null : cursor.GetGetter<VBuffer<float>>(schema[_faceFoundColumn]);
         var ranges = streamFeatures ? cursor as IFrameRangeCursor : null;
-        VBuffer<float> buffer = default;
+        VBuffer<float> buffer = default, visualBuffer = default, audioBuffer = default;
         ReadOnlyMemory<char> id = default;
         long row = 0;
         while (cursor.MoveNext())
@@ -81,8 +82,8 @@ internal sealed class SageVideoReader
             idGetter?.Invoke(ref id);
             var name = SageFeatureRules.VideoName(row, id);
             var video = () => name;
-            using var visualFrames = ranges is null ? null : OpenFrames(ranges, visualColumn, video, _options.VisualFeatureSize);
-            using var audioFrames = ranges is null ? null : OpenFrames(ranges, audioColumn, video, _options.AudioFeatureSize);
+            using var visualFrames = streamFeatures ? StreamFrames(ranges, visualColumn, visualGetter, ref visualBuffer, video, _options.VisualFeatureSize) : null;
+            using var audioFrames = streamFeatures ? StreamFrames(ranges, audioColumn, audioGetter, ref audioBuffer, video, _options.AudioFeatureSize) : null;
             var visual = visualFrames is null ? ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize) : [];
             var audio = audioFrames is null ? ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize) : [];
             var frames = visualFrames?.Frames ?? visual.Length / _options.VisualFeatureSize;
@@ -106,6 +107,28 @@ internal sealed class SageVideoReader
             audioFrames?.Complete();
             row++;
         }
+    }
+
+    /// <summary>
+    /// Returns a row's features as frame ranges: opened where they are stored when the cursor can, else read into
+    /// <paramref name="buffer"/> (reused by the next row) and checked whole, and read from there without a copy.
+    /// </summary>
+    private static IFrameRangeReader StreamFrames(IFrameRangeCursor? ranges, DataViewSchema.Column column, ValueGetter<VBuffer<float>> getter,
+        ref VBuffer<float> buffer, Func<string> video, int size)
+    {
+        if (ranges is not null && OpenFrames(ranges, column, video, size) is { } opened)
+        {
+            return opened;
+        }
+        getter(ref buffer);
+        SageFeatureRules.CheckFeatures(buffer, video, column.Name, size);
+        if (!buffer.IsDense)
+        {
+            var dense = new float[buffer.Length];
+            buffer.CopyTo(dense);
+            return new BufferFrames(new VBuffer<float>(dense.Length, dense), size);
+        }
+        return new BufferFrames(buffer, size);
     }
 
     /// <summary>Opens a row's features for reading frame ranges, checked as they are read; null when the cursor cannot.</summary>
@@ -168,5 +191,23 @@ internal sealed class SageVideoReader
         public void Complete() => frames.Complete();
 
         public void Dispose() => frames.Dispose();
+    }
+
+    /// <summary>Frame ranges of a dense buffer that holds a whole row's values, already checked.</summary>
+    private sealed class BufferFrames(VBuffer<float> values, int width) : IFrameRangeReader
+    {
+        public int Frames => values.Length / width;
+
+        public int Width => width;
+
+        public void Read(int start, Span<float> target) => values.GetValues().Slice(start * width, target.Length).CopyTo(target);
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

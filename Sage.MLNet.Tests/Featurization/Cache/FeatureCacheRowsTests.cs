@@ -42,7 +42,7 @@ public sealed class FeatureCacheRowsTests
     }
 
     [TestMethod]
-    public void Read_StreamedCacheRows_ClipsEqualWholeVideoClipsWithoutWholeArrays()
+    public void Read_Streamed_ClipsEqualWholeVideoClipsAndCacheRowsNeedNoWholeArrays()
     {
         var ml = new MLContext(seed: 1);
         using var cache = new Cache(ml, s_frames);
@@ -50,6 +50,7 @@ public sealed class FeatureCacheRowsTests
         var shuffler = new ClipShuffler(capacity: 3, 300, 200);
 
         var whole = Clips(shuffler, new SageVideoReader(cache.WholeVideos(ml), options, withLabels: true, withFaceFound: true).Read(null));
+        var wholeStreamed = Clips(shuffler, new SageVideoReader(cache.WholeVideos(ml), options, withLabels: true, withFaceFound: true).Read(null, streamFeatures: true));
         var streamedVideos = new List<(bool Streamed, int WholeValues)>();
         var streamed = Clips(shuffler, new SageVideoReader(cache.Rows, options, withLabels: true, withFaceFound: true).Read(null, streamFeatures: true)
             .Select(v =>
@@ -60,9 +61,11 @@ public sealed class FeatureCacheRowsTests
 
         Assert.AreEqual(s_frames.Sum(f => ClipPlan.Starts(f, 300, 200).Length), whole.Count, "clips");
         Assert.AreEqual(whole.Count, streamed.Count, "clips");
+        Assert.AreEqual(whole.Count, wholeStreamed.Count, "clips");
         for (var i = 0; i < whole.Count; i++)
         {
-            Assert.AreEqual(whole[i], streamed[i], $"clip {i}: {whole[i][..Math.Min(60, whole[i].Length)]}");
+            Assert.AreEqual(whole[i], streamed[i], $"clip {i} from the cache files: {whole[i][..Math.Min(60, whole[i].Length)]}");
+            Assert.AreEqual(whole[i], wholeStreamed[i], $"clip {i} from the whole-video buffers: {whole[i][..Math.Min(60, whole[i].Length)]}");
         }
         CollectionAssert.AreEqual(s_frames.Select(_ => (true, 0)).ToArray(), streamedVideos.ToArray(), "every video read as frame ranges, none as arrays");
     }
