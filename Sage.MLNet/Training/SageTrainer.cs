@@ -39,7 +39,7 @@ internal sealed class SageTrainer
         network.to(device);
         try
         {
-            Fit(network, device, trainReader, validationReader);
+            Fit(network, device, session, trainReader, validationReader);
             network.cpu();
             network.eval();
             return network;
@@ -51,8 +51,12 @@ internal sealed class SageTrainer
         }
     }
 
-    private void Fit(SageNetwork network, Device device, SageVideoReader trainReader, SageVideoReader? validationReader)
+    private void Fit(SageNetwork network, Device device, TorchSession session, SageVideoReader trainReader, SageVideoReader? validationReader)
     {
+        // On the CPU with two threads or more, each step runs the two halves of its batch side by side (see BatchGradients).
+        var split = device.type == DeviceType.CPU && session.Threads >= 2 && _options.BatchSize >= 2;
+        var threadsPerHalf = Math.Max(1, session.Threads / 2);
+        using var gradients = new BatchGradients(network, split, threadsPerHalf, _options.Seed);
         var random = new Random(_options.Seed);
         var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
@@ -67,20 +71,22 @@ internal sealed class SageTrainer
             double lossSum = 0;
             long steps = 0, frames = 0;
             network.train();
+            session.UseThreads(split ? threadsPerHalf : null);
             foreach (var clip in shuffler.Shuffle(trainReader.Read(random), random))
             {
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
                 {
-                    frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                    frames += Step(network, gradients, optimizer, batch, inputs, device, ref lossSum, ref steps);
                 }
             }
             if (batch.Count > 0)
             {
-                frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                frames += Step(network, gradients, optimizer, batch, inputs, device, ref lossSum, ref steps);
             }
             var framesPerSecond = frames / epochClock.Elapsed.TotalSeconds;
 
+            session.UseThreads();
             CccMetrics? validation = null;
             var isBest = true;
             if (validationReader is not null)
@@ -128,7 +134,7 @@ internal sealed class SageTrainer
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
-    private long Step(SageNetwork network, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
+    private long Step(SageNetwork network, BatchGradients gradients, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
     {
         _options.CancellationToken.ThrowIfCancellationRequested();
         var frames = batch.Frames;
@@ -146,15 +152,13 @@ internal sealed class SageTrainer
             var frameMask = inputs.FrameMask.Fill(batch.FrameMask, n, device);
             var labelMask = inputs.LabelMask.Fill(batch.LabelMask, n, device);
             optimizer.ZeroGrad();
-            var (prediction, _) = network.call(visual, audio, frameMask);
-            var loss = CccLoss.Compute(prediction, labels, labelMask);
-            loss.backward();
+            var loss = gradients.Accumulate(visual, audio, frameMask, labels, labelMask);
             if (_options.GradientClipNorm > 0)
             {
                 nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
             }
             optimizer.Step();
-            lossSum += loss.item<float>();
+            lossSum += loss;
             steps++;
         }
         batch.Clear();
