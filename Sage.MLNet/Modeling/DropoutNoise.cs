@@ -7,7 +7,7 @@ namespace Sage.MLNet.Modeling;
 /// a caller installs one with <see cref="Use"/>.
 /// </summary>
 /// <remarks>
-/// A training step split across threads (<see cref="Training.BatchGradients"/>) runs the network on each thread at once;
+/// A training step split across threads (the trainer's BatchGradients) runs the network on each thread at once;
 /// drawn from the one default generator, the masks would depend on which thread drew first. Each thread draws from a
 /// generator of its own instead, so a seed still gives the same masks.
 /// </remarks>
