@@ -44,7 +44,8 @@ public sealed class BatchGradientsTests
         using var network = CreateNetwork();
         network.train();
         var batch = Batch([300, 300, 300], seed: 4);
-        using var gradients = new BatchGradients(network, split: true, threadsPerHalf: 1, seed: 1);
+        using var halves = new PartThreads(2, intraOpThreads: 1);
+        using var gradients = new BatchGradients(network, halves, seed: 1);
         gradients.Accumulate(batch[0], batch[1], batch[2], batch[3], batch[4]);     // makes the parameters' gradients
 
         // Tensor.TotalCount counts live tensors of every thread, the half run on the second thread included.
@@ -85,7 +86,8 @@ public sealed class BatchGradientsTests
         {
             parameter.grad?.zero_();
         }
-        using var gradients = new BatchGradients(network, split, threadsPerHalf: 1, seed);
+        using var halves = split ? new PartThreads(2, intraOpThreads: 1) : null;
+        using var gradients = new BatchGradients(network, halves, seed);
         Assert.AreEqual(split, gradients.IsSplit);
         var loss = gradients.Accumulate(batch[0], batch[1], batch[2], batch[3], batch[4]);
         return (loss, network.parameters().Select(p => p.grad!.clone()).ToArray());

@@ -23,19 +23,17 @@ internal sealed class BatchGradients : IDisposable
     private readonly Generator[] _generators;
 
     /// <param name="network">the network, already on its device</param>
-    /// <param name="split">whether to split batches in two halves run on two threads (CPU only)</param>
-    /// <param name="threadsPerHalf">TorchSharp's intra-op threads for each half when split</param>
+    /// <param name="halves">two threads to run the halves of each batch on (CPU only), or null to run batches whole</param>
     /// <param name="seed">the training seed, from which the halves' dropout generators are seeded</param>
-    public BatchGradients(SageNetwork network, bool split, int threadsPerHalf, int seed)
+    public BatchGradients(SageNetwork network, PartThreads? halves, int seed)
     {
-        _network = network;
-        if (!split)
+        if (halves is not null && halves.Count != 2)
         {
-            _generators = [];
-            return;
+            throw new ArgumentOutOfRangeException(nameof(halves), halves.Count, "A batch splits into two halves: give two part threads");
         }
-        _generators = [.. Enumerable.Range(0, 2).Select(half => new Generator(HalfSeed(seed, half), CPU))];
-        _threads = new PartThreads(2, threadsPerHalf);
+        _network = network;
+        _threads = halves;
+        _generators = halves is null ? [] : [.. Enumerable.Range(0, 2).Select(half => new Generator(HalfSeed(seed, half), CPU))];
     }
 
     /// <summary>Whether batches are split in two halves.</summary>
@@ -98,7 +96,6 @@ internal sealed class BatchGradients : IDisposable
 
     public void Dispose()
     {
-        _threads?.Dispose();
         foreach (var generator in _generators)
         {
             generator.Dispose();

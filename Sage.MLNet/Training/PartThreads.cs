@@ -38,6 +38,9 @@ internal sealed class PartThreads : IDisposable
         }
     }
 
+    /// <summary>The number of parts each run has.</summary>
+    public int Count => _errors.Length;
+
     /// <summary>Runs <paramref name="action"/> for every part at once and returns when all have finished; rethrows the first part's exception.</summary>
     public void Run(Action<int> action)
     {

@@ -56,7 +56,8 @@ internal sealed class SageTrainer
         // On the CPU with two threads or more, each step runs the two halves of its batch side by side (see BatchGradients).
         var split = device.type == DeviceType.CPU && session.Threads >= 2 && _options.BatchSize >= 2;
         var threadsPerHalf = Math.Max(1, session.Threads / 2);
-        using var gradients = new BatchGradients(network, split, threadsPerHalf, _options.Seed);
+        using var halves = split ? new PartThreads(2, threadsPerHalf) : null;
+        using var gradients = new BatchGradients(network, halves, _options.Seed);
         var random = new Random(_options.Seed);
         var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
@@ -77,12 +78,12 @@ internal sealed class SageTrainer
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
                 {
-                    frames += Step(network, gradients, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                    frames += Step(gradients, halves, optimizer, batch, inputs, device, ref lossSum, ref steps);
                 }
             }
             if (batch.Count > 0)
             {
-                frames += Step(network, gradients, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                frames += Step(gradients, halves, optimizer, batch, inputs, device, ref lossSum, ref steps);
             }
             var framesPerSecond = frames / epochClock.Elapsed.TotalSeconds;
 
@@ -134,7 +135,7 @@ internal sealed class SageTrainer
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
-    private long Step(SageNetwork network, BatchGradients gradients, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
+    private long Step(BatchGradients gradients, PartThreads? halves, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
     {
         _options.CancellationToken.ThrowIfCancellationRequested();
         var frames = batch.Frames;
@@ -151,13 +152,8 @@ internal sealed class SageTrainer
             var labels = inputs.Labels.Fill(batch.Labels, n, device);
             var frameMask = inputs.FrameMask.Fill(batch.FrameMask, n, device);
             var labelMask = inputs.LabelMask.Fill(batch.LabelMask, n, device);
-            optimizer.ZeroGrad();
             var loss = gradients.Accumulate(visual, audio, frameMask, labels, labelMask);
-            if (_options.GradientClipNorm > 0)
-            {
-                nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
-            }
-            optimizer.Step();
+            optimizer.Step(_options.GradientClipNorm, halves);        // and zeroes the gradients for the next step
             lossSum += loss;
             steps++;
         }
