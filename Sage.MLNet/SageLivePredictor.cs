@@ -105,7 +105,10 @@ public sealed class SageLivePredictor : IDisposable
         _arousal = new float[ContextFrames];
         _reliability = new float[ContextFrames];
         _faceImage = new float[model.Faces.ImageSize];
-        _worker = Task.Factory.StartNew(() => Run(_stop.Token), _stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var warmed = new TaskCompletionSource();
+        _worker = Task.Factory.StartNew(() => Run(warmed, _stop.Token), _stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Frames are accepted once every session has run once, on the thread that will run them (see Warm).
+        warmed.Task.GetAwaiter().GetResult();
     }
 
     /// <summary>Gets how many frames after a frame must have arrived before its result is given.</summary>
@@ -268,8 +271,19 @@ public sealed class SageLivePredictor : IDisposable
         _stop.Dispose();
     }
 
-    private void Run(CancellationToken token)
+    private void Run(TaskCompletionSource warmed, CancellationToken token)
     {
+        try
+        {
+            Warm();
+        }
+        catch (Exception e)
+        {
+            _results.Writer.TryComplete(e);
+            warmed.SetException(e);
+            return;
+        }
+        warmed.SetResult();
         try
         {
             while (true)
@@ -308,6 +322,29 @@ public sealed class SageLivePredictor : IDisposable
         {
             _results.Writer.TryComplete(e);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs every session once before the first frame is accepted: the detector and the crop code on a blank 640 × 360 frame,
+    /// the face encoder on that crop, the TCN on one run's worth of frames and the window part on a full window. A session's
+    /// first run costs several times a later one (allocating its memory arena, its first kernels); done on the first frame,
+    /// it put the predictor far enough behind a stream's first burst of frames to drop some.
+    /// </summary>
+    private void Warm()
+    {
+        var crop = _faces.Warm(640, 360);
+        _model.Faces.EncodeImage(crop, "the warm-up crop", new float[_model.Faces.FeatureSize], _faceImage);
+        var network = _model.Network;
+        if (network.PerFrameTcn)
+        {
+            var frames = Math.Min(ContextFrames, 2 * network.Radius + _maxBatch);
+            network.RunTcn(_tcnVisual, _tcnAudio, frames, _tcnOutput);
+            network.RunWindow(_window, ContextFrames, _valence, _arousal, _reliability);
+        }
+        else
+        {
+            network.RunWhole(_fullVisual, _fullAudio, ContextFrames, _valence, _arousal, _reliability);
         }
     }
 

@@ -172,7 +172,9 @@ public static class SageModel
     /// <param name="path">The model zip.</param>
     /// <param name="options">The lookahead, recompute interval and queue size; null takes the defaults. Its values are copied.</param>
     /// <returns>The predictor, already running; dispose it when done.</returns>
-    /// <remarks>A model saved with face extraction (<see cref="Save"/>'s <c>extraction</c>) detects and aligns faces with its
+    /// <remarks>It returns once every session (detector, face encoder, network) has run once on blank input, on the
+    /// predictor's own thread, so the first frame costs what later ones do; open it before starting the source, so the
+    /// source's first frames do not pile up while the model loads. A model saved with face extraction (<see cref="Save"/>'s <c>extraction</c>) detects and aligns faces with its
     /// saved settings; one trained on crops made elsewhere uses <see cref="SageFaceExtractionOptions"/>' defaults. The audio
     /// encoder must be the log-mel one.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>

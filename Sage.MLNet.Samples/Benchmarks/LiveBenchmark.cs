@@ -43,9 +43,13 @@ internal static class LiveBenchmark
             var video = MakeVideo(root);
             var modelPath = modelFile?.FullName ?? MakeModel(root);
             Console.WriteLine($"Live: {Width} × {Height} at {Rate} fps for {seconds:0} s, lookahead {lookahead} frames, model {(modelFile is null ? "default size, untrained" : modelFile.Name)}.");
-            using var source = FFMpegLiveSource.Open(video, realTime: true, TimeSpan.FromSeconds(10), loop: true);
+            // The predictor is opened before ffmpeg starts, as the live command does: ffmpeg's -re would otherwise send the
+            // frames of the seconds the model took to open in one burst (FFMpegLiveSource.Open).
             using var predictor = SageModel.OpenLive(new MLContext(seed: 1), modelPath, new SageLiveOptions { LookaheadFrames = lookahead, FramesPerSecond = Rate });
+            using var source = FFMpegLiveSource.Open(video, realTime: true, TimeSpan.FromSeconds(10), loop: true);
             var delays = new List<double>();
+            var dropped = new List<(int Frame, double Time)>();
+            var firstTime = double.NaN;
             var memory = new List<(double Seconds, double WorkingSetMb, double ManagedMb)>();
             var clock = Stopwatch.StartNew();
             var cpuBefore = CpuSeconds();
@@ -54,6 +58,11 @@ internal static class LiveBenchmark
                 await foreach (var r in predictor.ReadResultsAsync())
                 {
                     delays.Add(r.Delay.TotalMilliseconds);
+                    firstTime = double.IsNaN(firstTime) ? r.Time : firstTime;
+                    if (r.Dropped)
+                    {
+                        dropped.Add((r.Frame, r.Time));
+                    }
                 }
             });
             var nextSample = 0.0;
@@ -76,6 +85,12 @@ internal static class LiveBenchmark
             reader.GetAwaiter().GetResult();
             var cpu = CpuSeconds() - cpuBefore;
             Report(predictor, delays, memory, clock.Elapsed, lookahead);
+            if (dropped.Count > 0)
+            {
+                // Which frames: a burst at the start (the source, the first runs) reads differently from drops spread over the run.
+                Console.WriteLine("Dropped frames (frame at its stream time): " + string.Join(", ", dropped.Take(30).Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Frame} at {d.Time - firstTime:0.00} s"))) +
+                    (dropped.Count > 30 ? $", ... ({dropped.Count} in all)" : "") + ".");
+            }
             // CPU time, unlike wall time, does not count the waits of a busy machine: what the work would need of free cores.
             var perFrame = 1000 * cpu / Math.Max(1, predictor.FramesScored);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -58,17 +58,26 @@ internal static class LiveCommand
             throw new UserInputException($"--stall-timeout must be a positive number of seconds (got {stallSeconds})");
         }
         var clock = Stopwatch.StartNew();
-        using var source = FFMpegLiveSource.Open(sourceName, realTime, TimeSpan.FromSeconds(stallSeconds));
-        SageLivePredictor predictor;
+        SageLivePredictor? opened = null;
+        FFMpegLiveSource source;
         try
         {
-            predictor = SageModel.OpenLive(new MLContext(seed: 1), modelFile.FullName,
-                new SageLiveOptions { LookaheadFrames = lookahead, FramesPerSecond = source.FramesPerSecond });
+            // The model opens between the probe and ffmpeg's start, so the source's frames do not pile up while it loads.
+            source = FFMpegLiveSource.Open(sourceName, realTime, TimeSpan.FromSeconds(stallSeconds), probed: rate =>
+                opened = SageModel.OpenLive(new MLContext(seed: 1), modelFile.FullName, new SageLiveOptions { LookaheadFrames = lookahead, FramesPerSecond = rate }));
         }
         catch (ArgumentOutOfRangeException e)
         {
+            opened?.Dispose();
             throw new UserInputException($"--lookahead {lookahead}: {e.Message.Split('\n')[0]}");
         }
+        catch
+        {
+            opened?.Dispose();
+            throw;
+        }
+        var predictor = opened!;   // Open calls probed before it returns
+        using (source)
         using (predictor)
         {
             Console.WriteLine($"Scoring '{sourceName}' ({source.Width} × {source.Height}, {(source.FramesPerSecond is { } fps ? $"{fps:0.##} fps" : "frame rate unknown")}, " +

@@ -108,9 +108,21 @@ internal sealed partial class FFMpegLiveSource : IDisposable
     public string ErrorDetail => _errors.Count > 0 ? string.Join(" | ", _errors.TakeLast(3)) : $"ffmpeg exit code {(_ffmpeg.HasExited ? _ffmpeg.ExitCode : -1)}";
 
     /// <summary>Probes <paramref name="source"/> and starts reading it; with <paramref name="loop"/> a file plays again and again (benchmarks).</summary>
+    /// <param name="source">What ffmpeg reads: a file, a stream's URL, a V4L2 device.</param>
+    /// <param name="realTime">Whether a file plays at its own speed.</param>
+    /// <param name="stallTimeout">How long without a frame ends the source.</param>
+    /// <param name="loop">Whether a file plays again and again.</param>
+    /// <param name="probed">Called with ffprobe's frame rate (or null) after the probe and before ffmpeg starts. Get ready
+    /// there (open the model): ffmpeg started earlier would, while the caller is not reading, be held on a full pipe (a file
+    /// played at its own speed), or the source would pile up (a camera, a network stream), and the frames would then come in
+    /// a burst of as many frames as the wait lasted.</param>
     /// <exception cref="InvalidDataException">ffprobe cannot read it, or it has no video stream; the message names the source.</exception>
-    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout, bool loop = false) =>
-        Start(source, Probe(source, stallTimeout, head: null), InputArguments(source, realTime, loop), stallTimeout);
+    public static FFMpegLiveSource Open(string source, bool realTime, TimeSpan stallTimeout, bool loop = false, Action<double?>? probed = null)
+    {
+        var info = Probe(source, stallTimeout, head: null);
+        probed?.Invoke(info.Rate);
+        return Start(source, info, InputArguments(source, realTime, loop), stallTimeout);
+    }
 
     /// <summary>
     /// Probes <paramref name="head"/>, the first bytes of a stream (a container ffmpeg reads from a pipe, such as WebM), and

@@ -73,7 +73,7 @@ internal sealed class SageTrainer
             long steps = 0, frames = 0;
             network.train();
             session.UseThreads(split ? threadsPerHalf : null);
-            foreach (var clip in shuffler.Shuffle(trainReader.Read(random), random))
+            foreach (var clip in shuffler.Shuffle(trainReader.Read(random, streamFeatures: true), random))
             {
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)

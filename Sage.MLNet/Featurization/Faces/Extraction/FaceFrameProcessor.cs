@@ -87,6 +87,24 @@ internal sealed class FaceFrameProcessor : IDisposable
         return crops;
     }
 
+    /// <summary>
+    /// Runs the detector once on a blank frame of the given size and returns a JPEG crop of it, without touching the tracks
+    /// or the timings: the first run of an ONNX Runtime session (and of the crop code) costs several times a later one, and a
+    /// live stream warms up before its first frame rather than on it.
+    /// </summary>
+    public byte[] Warm(int width, int height)
+    {
+        var blank = new byte[checked(width * height * 4)];
+        _detector.Detect(blank, width, height);
+        var side = Math.Min(width, height) / 2f;
+        var box = new System.Drawing.RectangleF((width - side) / 2, (height - side) / 2, side, side);
+        var pose = new FacePose(box, new System.Drawing.PointF(box.X + side * 0.3f, box.Y + side * 0.4f),
+            new System.Drawing.PointF(box.X + side * 0.7f, box.Y + side * 0.4f), new System.Drawing.PointF(box.X + side * 0.5f, box.Y + side * 0.75f));
+        FaceAligner.Crop(blank, width, height, pose, _crop);
+        using var data = _crop.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+        return data.ToArray();
+    }
+
     /// <summary>Ends every track and returns them all.</summary>
     public List<FaceTrack> Finish()
     {
