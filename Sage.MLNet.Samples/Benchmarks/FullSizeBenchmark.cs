@@ -26,25 +26,26 @@ internal static class FullSizeBenchmark
         var quick = new Option<bool>("--short") { Description = "CI size: 24 videos, 60,000 frames (seconds, not minutes)." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp.", DefaultValueFactory = _ => 2 };
         var folder = new Option<string>("--folder") { Description = "Where to write the cache (deleted afterwards). Default: a new folder under the temporary folder." };
+        var wholeVideos = new Option<bool>("--whole-videos") { Description = "Train from an IDataView of whole-video arrays read from the cache (any IDataView's path) instead of the cache's own rows, which the trainer reads a clip at a time." };
         var trainFrom = new Option<string>("--train-from") { Description = "Internal: train one epoch from this benchmark cache and print the result.", Hidden = true };
         var command = new Command("full-size", "Train one epoch streaming from a feature cache the size of Aff-Wild2 (synthetic features): frames/s, epoch time, peak memory.")
         {
-            visual, audio, videos, frames, quick, threads, folder, trainFrom,
+            visual, audio, videos, frames, quick, threads, folder, wholeVideos, trainFrom,
         };
         command.SetAction(parse =>
         {
-            var (dv, da, n) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads));
+            var (dv, da, n, whole) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads), parse.GetValue(wholeVideos));
             if (parse.GetValue(trainFrom) is { } cache)
             {
-                return Train(cache, dv, da, n);
+                return Train(cache, dv, da, n, whole);
             }
             var quickRun = parse.GetValue(quick);
-            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder));
+            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole);
         });
         return command;
     }
 
-    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder)
+    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder, bool wholeVideos)
     {
         var lengths = AffWild2Lengths(videos, totalFrames, seed: 1);
         var root = folder ?? Path.Combine(Path.GetTempPath(), $"sage-full-size-{Environment.ProcessId}");
@@ -57,13 +58,15 @@ internal static class FullSizeBenchmark
         }
         Console.WriteLine($"{Machine.Describe()}; {Machine.Load()}.");
         Console.WriteLine($"Full size: {videos} videos, {totalFrames:N0} frames (shortest {lengths.Min():N0}, median {Median(lengths):N0}, longest {lengths.Max():N0}), " +
-            $"Dv {visualSize}, Da {audioSize}, {threads} threads.");
+            $"Dv {visualSize}, Da {audioSize}, {threads} threads; " +
+            (wholeVideos ? "rows of whole-video arrays (LoadFromEnumerable)." : "the cache's own rows, read a clip at a time."));
         try
         {
             var clock = Stopwatch.StartNew();
             WriteCache(root, lengths, visualSize, audioSize);
             Console.WriteLine($"Cache written: {bytes / 1e9:F1} GB in {clock.Elapsed.TotalSeconds:F0} s ({root}).");
-            Console.WriteLine(ChildProcess.Run("full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"));
+            string[] train = ["full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"];
+            Console.WriteLine(ChildProcess.Run(wholeVideos ? [.. train, "--whole-videos"] : train));
             Console.WriteLine($"After the epoch: {Machine.Load()}.");
         }
         finally
@@ -144,20 +147,28 @@ internal static class FullSizeBenchmark
 
     private static string AudioFile(string root, int video) => Path.Combine(root, $"video-{video:D4}.audio{FeatureCacheFile.Extension}");
 
-    /// <summary>Trains one epoch on the rows of <paramref name="root"/>, each read from its files when the trainer reaches it.</summary>
-    private static int Train(string root, int visualSize, int audioSize, int threads)
+    /// <summary>
+    /// Trains one epoch on the rows of <paramref name="root"/>, each read from its files when the trainer reaches it: by
+    /// default the cache's own rows (<see cref="FeatureCacheRows"/>), whose clips the trainer reads straight from the files;
+    /// with <paramref name="wholeVideos"/> an enumerable of whole-video arrays, the path of any other IDataView.
+    /// </summary>
+    private static int Train(string root, int visualSize, int audioSize, int threads, bool wholeVideos)
     {
         var lengths = File.ReadAllLines(Path.Combine(root, "videos.txt")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Rows(root, lengths, visualSize, audioSize));
         SageTrainingProgress? epoch = null;
-        using var sampler = new MemorySampler();
-        var clock = Stopwatch.StartNew();
         var options = new SageOptions
         {
             VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
             MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
         };
+        var data = wholeVideos
+            ? ml.Data.LoadFromEnumerable(Rows(root, lengths, visualSize, audioSize))
+            : new FeatureCacheRows(
+                [.. lengths.Select((frames, v) => new FeatureCacheVideo($"video-{v:D4}", FacesFile(root, v), AudioFile(root, v), frames))],
+                visualSize, audioSize, video => Labels(int.Parse(video.VideoId.AsSpan(6), CultureInfo.InvariantCulture), video.Frames), options);
+        using var sampler = new MemorySampler();
+        var clock = Stopwatch.StartNew();
         using (ml.Transforms.Sage(options).Fit(data))
         {
         }
@@ -177,20 +188,27 @@ internal static class FullSizeBenchmark
                 ?? throw new InvalidDataException($"benchmark cache file '{FacesFile(root, v)}' is missing or damaged");
             var audio = FeatureCacheFile.TryRead(AudioFile(root, v), frames, audioSize, 0)
                 ?? throw new InvalidDataException($"benchmark cache file '{AudioFile(root, v)}' is missing or damaged");
-            var valence = new float[frames];
-            var arousal = new float[frames];
-            for (var t = 0; t < frames; t++)
-            {
-                var unannotated = t % 1000 >= 950;        // 5 % of frames carry −5, as unannotated frames do in Aff-Wild2
-                valence[t] = unannotated ? SageLabels.NotAnnotated : 0.8f * MathF.Sin((t + 31 * v) / 97f);
-                arousal[t] = unannotated ? SageLabels.NotAnnotated : 0.8f * MathF.Cos((t + 17 * v) / 151f);
-            }
+            var (valence, arousal) = Labels(v, frames);
             yield return new CachedRow
             {
                 VideoId = $"video-{v:D4}", VisualFeatures = faces.Values, FaceFound = faces.Extra, AudioFeatures = audio.Values,
                 Valence = valence, Arousal = arousal,
             };
         }
+    }
+
+    /// <summary>Returns video <paramref name="v"/>'s synthetic labels.</summary>
+    private static (float[] Valence, float[] Arousal) Labels(int v, int frames)
+    {
+        var valence = new float[frames];
+        var arousal = new float[frames];
+        for (var t = 0; t < frames; t++)
+        {
+            var unannotated = t % 1000 >= 950;        // 5 % of frames carry −5, as unannotated frames do in Aff-Wild2
+            valence[t] = unannotated ? SageLabels.NotAnnotated : 0.8f * MathF.Sin((t + 31 * v) / 97f);
+            arousal[t] = unannotated ? SageLabels.NotAnnotated : 0.8f * MathF.Cos((t + 17 * v) / 151f);
+        }
+        return (valence, arousal);
     }
 
     private static int Median(int[] values)

@@ -36,7 +36,13 @@ internal sealed class SageVideoReader
     }
 
     /// <summary>Reads every row; with a <paramref name="shuffle"/> source the rows come in random order where the data allows it.</summary>
-    public IEnumerable<SageVideo> Read(Random? shuffle = null)
+    /// <param name="shuffle">Shuffles the rows where the data allows it; null reads them in order.</param>
+    /// <param name="streamFeatures">
+    /// Whether a row whose features can be read a frame range at a time (<see cref="IFrameRangeCursor"/>, the feature
+    /// cache's rows) comes as readers of those ranges (<see cref="SageVideo.VisualFrames"/>) instead of whole arrays. Such a
+    /// video is valid only until the next is asked for: its readers are then completed (the file's hash checked) and closed.
+    /// </param>
+    public IEnumerable<SageVideo> Read(Random? shuffle = null, bool streamFeatures = false)
     {
         var schema = _data.Schema;
         var visualColumn = schema[_options.VisualFeaturesColumnName];
@@ -66,6 +72,7 @@ internal sealed class SageVideoReader
         var valenceGetter = _withLabels ? cursor.GetGetter<VBuffer<float>>(schema[_options.ValenceColumnName]) : null;
         var arousalGetter = _withLabels ? cursor.GetGetter<VBuffer<float>>(schema[_options.ArousalColumnName]) : null;
         var faceFoundGetter = _faceFoundColumn is null ? null : cursor.GetGetter<VBuffer<float>>(schema[_faceFoundColumn]);
+        var ranges = streamFeatures ? cursor as IFrameRangeCursor : null;
         VBuffer<float> buffer = default;
         ReadOnlyMemory<char> id = default;
         long row = 0;
@@ -74,10 +81,12 @@ internal sealed class SageVideoReader
             idGetter?.Invoke(ref id);
             var name = SageFeatureRules.VideoName(row, id);
             var video = () => name;
-            var visual = ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize);
-            var audio = ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize);
-            var frames = visual.Length / _options.VisualFeatureSize;
-            SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, audio.Length / _options.AudioFeatureSize,
+            using var visualFrames = ranges is null ? null : OpenFrames(ranges, visualColumn, video, _options.VisualFeatureSize);
+            using var audioFrames = ranges is null ? null : OpenFrames(ranges, audioColumn, video, _options.AudioFeatureSize);
+            var visual = visualFrames is null ? ReadFeatures(visualGetter, ref buffer, video, _options.VisualFeaturesColumnName, _options.VisualFeatureSize) : [];
+            var audio = audioFrames is null ? ReadFeatures(audioGetter, ref buffer, video, _options.AudioFeaturesColumnName, _options.AudioFeatureSize) : [];
+            var frames = visualFrames?.Frames ?? visual.Length / _options.VisualFeatureSize;
+            SageFeatureRules.CheckSameFrames(video, _options.AudioFeaturesColumnName, audioFrames?.Frames ?? audio.Length / _options.AudioFeatureSize,
                 _options.VisualFeaturesColumnName, frames);
             float[]? valence = null, arousal = null, faceFound = null;
             if (_withLabels)
@@ -92,9 +101,30 @@ internal sealed class SageVideoReader
                 faceFound = new float[frames];
                 buffer.CopyTo(faceFound);
             }
-            yield return new SageVideo(name, frames, visual, audio, valence, arousal, faceFound);
+            yield return new SageVideo(name, frames, visual, audio, valence, arousal, faceFound) { VisualFrames = visualFrames, AudioFrames = audioFrames };
+            visualFrames?.Complete();
+            audioFrames?.Complete();
             row++;
         }
+    }
+
+    /// <summary>Opens a row's features for reading frame ranges, checked as they are read; null when the cursor cannot.</summary>
+    private static CheckedFrames? OpenFrames(IFrameRangeCursor cursor, DataViewSchema.Column column, Func<string> video, int size)
+    {
+        var frames = cursor.OpenFrames(column);
+        if (frames is null)
+        {
+            return null;
+        }
+        if (frames.Frames == 0 || frames.Width != size)
+        {
+            var (count, width) = (frames.Frames, frames.Width);
+            frames.Dispose();
+            throw new InvalidDataException(count == 0
+                ? $"{video()}: column '{column.Name}' is empty; a video needs at least one frame"
+                : $"{video()}: column '{column.Name}' has {width} values per frame, not {size}");
+        }
+        return new CheckedFrames(frames, video, column.Name);
     }
 
     private static float[] ReadFeatures(ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, Func<string> video, string column, int size)
@@ -113,5 +143,30 @@ internal sealed class SageVideoReader
         var values = new float[frames];
         buffer.CopyTo(values);
         return values;
+    }
+
+    /// <summary>Passes frame ranges through, checking each value as <see cref="SageFeatureRules.CheckFeatures"/> checks a whole row.</summary>
+    private sealed class CheckedFrames(IFrameRangeReader frames, Func<string> video, string column) : IFrameRangeReader
+    {
+        public int Frames => frames.Frames;
+
+        public int Width => frames.Width;
+
+        public void Read(int start, Span<float> target)
+        {
+            frames.Read(start, target);
+            for (var i = 0; i < target.Length; i++)
+            {
+                if (!float.IsFinite(target[i]))
+                {
+                    throw new InvalidDataException(
+                        $"{video()}: column '{column}' has {target[i]} at frame {start + i / Width}, feature {i % Width}; features must be finite");
+                }
+            }
+        }
+
+        public void Complete() => frames.Complete();
+
+        public void Dispose() => frames.Dispose();
     }
 }

@@ -79,25 +79,31 @@ internal sealed class ShuffledClip
     public void Fill(SageVideo video, int start)
     {
         var frames = Math.Min(_length, video.Frames - start);
-        int dv = video.Visual.Length / video.Frames, da = video.Audio.Length / video.Frames;
+        int dv = video.VisualWidth, da = video.AudioWidth;
         Name = video.Name;
         Start = start;
-        Frames = new SageVideo(video.Name, frames,
-            Copy(video.Visual, start * dv, frames * dv, dv, ref _visual),
-            Copy(video.Audio, start * da, frames * da, da, ref _audio),
-            video.Valence is null ? null : Copy(video.Valence, start, frames, 1, ref _valence),
-            video.Arousal is null ? null : Copy(video.Arousal, start, frames, 1, ref _arousal),
-            video.FaceFound is null ? null : Copy(video.FaceFound, start, frames, 1, ref _faceFound));
+        video.CopyVisual(start, Slot(ref _visual, dv)[..(frames * dv)]);
+        video.CopyAudio(start, Slot(ref _audio, da)[..(frames * da)]);
+        Frames = new SageVideo(video.Name, frames, _visual, _audio,
+            video.Valence is null ? null : Copy(video.Valence, start, frames, ref _valence),
+            video.Arousal is null ? null : Copy(video.Arousal, start, frames, ref _arousal),
+            video.FaceFound is null ? null : Copy(video.FaceFound, start, frames, ref _faceFound));
     }
 
-    /// <summary>Copies <paramref name="count"/> values from <paramref name="offset"/> into <paramref name="slot"/>, made once at a full clip's size.</summary>
-    private float[] Copy(float[] source, int offset, int count, int perFrame, ref float[] slot)
+    /// <summary>Returns <paramref name="slot"/>, made once at a full clip's size of <paramref name="perFrame"/> values per frame.</summary>
+    private Span<float> Slot(ref float[] slot, int perFrame)
     {
         if (slot.Length < _length * perFrame)
         {
             slot = new float[_length * perFrame];
         }
-        source.AsSpan(offset, count).CopyTo(slot);
+        return slot;
+    }
+
+    /// <summary>Copies <paramref name="count"/> per-frame values from <paramref name="offset"/> into <paramref name="slot"/>.</summary>
+    private float[] Copy(float[] source, int offset, int count, ref float[] slot)
+    {
+        source.AsSpan(offset, count).CopyTo(Slot(ref slot, 1));
         return slot;
     }
 }

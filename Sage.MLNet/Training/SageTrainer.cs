@@ -67,7 +67,7 @@ internal sealed class SageTrainer
             double lossSum = 0;
             long steps = 0, frames = 0;
             network.train();
-            foreach (var clip in shuffler.Shuffle(trainReader.Read(random), random))
+            foreach (var clip in shuffler.Shuffle(trainReader.Read(random, streamFeatures: true), random))
             {
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)

@@ -27,8 +27,8 @@ internal static class FeatureCacheFile
 {
     public const int FormatVersion = 1;
     public const string Extension = ".features";
-    private const int HeaderSize = 24;
-    private const int HashSize = 32;
+    public const int HeaderSize = 24;
+    public const int HashSize = 32;
 
     private static ReadOnlySpan<byte> Magic => "SAGEFEAT"u8;
 
@@ -104,11 +104,7 @@ internal static class FeatureCacheFile
         var payload = HeaderSize + 4 * (valueCount + extraCount);
         Span<byte> header = stackalloc byte[HeaderSize];
         if (stream.Length != payload + HashSize || stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) != HeaderSize
-            || !header[..Magic.Length].SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt32LittleEndian(header[8..]) != FormatVersion
-            || BinaryPrimitives.ReadInt32LittleEndian(header[12..]) != frameCount
-            || BinaryPrimitives.ReadInt32LittleEndian(header[16..]) != featureSize
-            || BinaryPrimitives.ReadInt32LittleEndian(header[20..]) != extraChannels)
+            || !IsHeader(header, frameCount, featureSize, extraChannels))
         {
             return null;
         }
@@ -130,6 +126,14 @@ internal static class FeatureCacheFile
         hash.GetHashAndReset(actual);
         return actual.SequenceEqual(stored) ? new VideoFeatures(frameCount, featureSize, values, extraChannels, extra) : null;
     }
+
+    /// <summary>Whether <paramref name="header"/> is this format's header for a file of T, D and C as given.</summary>
+    public static bool IsHeader(ReadOnlySpan<byte> header, int frameCount, int featureSize, int extraChannels) =>
+        header[..Magic.Length].SequenceEqual(Magic)
+        && BinaryPrimitives.ReadInt32LittleEndian(header[8..]) == FormatVersion
+        && BinaryPrimitives.ReadInt32LittleEndian(header[12..]) == frameCount
+        && BinaryPrimitives.ReadInt32LittleEndian(header[16..]) == featureSize
+        && BinaryPrimitives.ReadInt32LittleEndian(header[20..]) == extraChannels;
 
     /// <summary>Fills <paramref name="target"/> from the stream a megabyte at a time, hashing each piece while it is still in the CPU's cache; false if the stream ends first.</summary>
     private static bool ReadHashed(Stream stream, Span<byte> target, IncrementalHash hash)
