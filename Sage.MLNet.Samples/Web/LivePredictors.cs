@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
+using Sage.MLNet.Samples.Live;
 
 namespace Sage.MLNet.Samples.Web;
 
@@ -13,9 +15,10 @@ namespace Sage.MLNet.Samples.Web;
 /// takes both cores for a moment, which a starting stream needs. The frame rate is left to the predictor, which takes it from the first two frames'
 /// times (a browser's WebM gives none that can be trusted anyway).
 /// </remarks>
-internal sealed class LivePredictors(string modelPath, LiveSettings settings) : IDisposable
+internal sealed class LivePredictors(string modelPath, LiveSettings settings, ILogger logger) : IDisposable
 {
     private readonly Lock _lock = new();
+    private int _warned;
     private Task<SageLivePredictor>? _next;
     private bool _disposed;
 
@@ -82,6 +85,13 @@ internal sealed class LivePredictors(string modelPath, LiveSettings settings) : 
         next.Result.Dispose();
     }
 
-    private SageLivePredictor Open() =>
-        SageModel.OpenLive(new MLContext(seed: 1), modelPath, new SageLiveOptions { LookaheadFrames = settings.LookaheadFrames, QueueCapacity = settings.QueueFrames });
+    private SageLivePredictor Open()
+    {
+        var predictor = SageModel.OpenLive(new MLContext(seed: 1), modelPath, new SageLiveOptions { LookaheadFrames = settings.LookaheadFrames, QueueCapacity = settings.QueueFrames });
+        if (!predictor.PerFrameTcn && Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            logger.LogWarning("{Note}", LiveNotes.WholeNetwork(Path.GetFileName(modelPath)));
+        }
+        return predictor;
+    }
 }

@@ -33,7 +33,7 @@ internal static class PredictionServer
         // Live streams have a gate of their own: a stream holds its slot for as long as it lasts, and none waits.
         var streams = new JobGate(settings.Live.Sessions, queue: 0);
         app.Lifetime.ApplicationStopped.Register(streams.Dispose);
-        var predictors = new LivePredictors(modelPath, settings.Live);
+        var predictors = new LivePredictors(modelPath, settings.Live, app.Logger);
         app.Lifetime.ApplicationStarted.Register(predictors.Prepare);
         app.Lifetime.ApplicationStopped.Register(predictors.Dispose);
         var live = new LiveEndpoint(predictors, streams, settings.Live, app.Logger, app.Lifetime.ApplicationStopping);
