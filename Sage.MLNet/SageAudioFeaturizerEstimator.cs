@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Sage.MLNet.Featurization;
 using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Cache;
 
@@ -33,7 +34,8 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
             var cached = new CachedFeaturizer(folder, VideoKeys.ForVideoFile,
                 (video, frameCount) => new VideoFeatures(frameCount, featurizer.FeatureSize, featurizer.Featurize(video, frameCount), 0, []),
                 featurizer.FeatureSize, extraChannels: 0);
-            var mapping = AudioFeaturizerMapping.Create(_catalog, _options, (video, frameCount) => cached.Featurize(video, frameCount).Values).Fit(input);
+            var mapping = new VideoFeaturizerMapping(_options.VideoFileColumnName, _options.FrameCountColumnName, [_options.OutputColumnName],
+                (video, frameCount) => [cached.Featurize(video, frameCount).Values]);
             return new SageAudioFeaturizerTransformer(mapping, featurizer, cached, _options);
         }
         catch
@@ -48,7 +50,7 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         AudioColumns.Check(inputSchema, _options);
-        // The stock CustomMapping estimator computes the output shape without calling its action, so no featuriser is needed.
-        return AudioFeaturizerMapping.Create(_catalog, _options, static (_, _) => []).GetOutputSchema(inputSchema);
+        // The stock CustomMapping estimator gives the same columns as VideoFeaturizerMapping, and computes the shape without calling its action.
+        return AudioFeaturizerMapping.OutputShape(_catalog, _options, inputSchema);
     }
 }

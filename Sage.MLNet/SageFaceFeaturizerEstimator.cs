@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Featurization;
 using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Featurization.Faces;
 
@@ -38,11 +39,12 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
                     return new VideoFeatures(frameCount, featurizer.FeatureSize, features, 1, faceFound);
                 },
                 featurizer.FeatureSize, extraChannels: 1);
-            var mapping = FaceFeaturizerMapping.Create(_catalog, _options, (faces, frameCount) =>
-            {
-                var features = cached.Featurize(faces, frameCount);
-                return (features.Values, features.Extra);
-            }).Fit(input);
+            var mapping = new VideoFeaturizerMapping(_options.FaceFolderColumnName, _options.FrameCountColumnName,
+                [_options.OutputColumnName, _options.FaceFoundColumnName], (faces, frameCount) =>
+                {
+                    var features = cached.Featurize(faces, frameCount);
+                    return [features.Values, features.Extra];
+                });
             return new SageFaceFeaturizerTransformer(mapping, featurizer, cached, _options);
         }
         catch
@@ -59,7 +61,7 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         FaceColumns.Check(inputSchema, _options);
-        // The stock CustomMapping estimator computes the output shape without calling its action, so no featuriser is needed.
-        return FaceFeaturizerMapping.Create(_catalog, _options, static (_, _) => ([], [])).GetOutputSchema(inputSchema);
+        // The stock CustomMapping estimator gives the same columns as VideoFeaturizerMapping, and computes the shape without calling its action.
+        return FaceFeaturizerMapping.OutputShape(_catalog, _options, inputSchema);
     }
 }

@@ -117,8 +117,8 @@ public sealed class SageLivePredictor : IDisposable
     /// <summary>Gets how many frames, up to the newest, the network sees each time it runs.</summary>
     public int ContextFrames { get; }
 
-    /// <summary>Whether each frame's TCN output is kept in the ring (false: the whole graph reruns on each window).</summary>
-    internal bool PerFrameTcn => _model.Network.PerFrameTcn;
+    /// <summary>Gets whether each frame's TCN output is computed once and kept (false: the model's graph does not name the TCNs' output, as in a model saved before it was named or a combination of several networks, so the whole network reruns on each window, several times the work; save the model again from its training to get the faster path).</summary>
+    public bool PerFrameTcn => _model.Network.PerFrameTcn;
 
     /// <summary>Gets whether the model carried its face extraction settings (false: the library's defaults detect and align the faces, as for a model trained on crops made elsewhere).</summary>
     public bool ExtractionSaved => _model.ExtractionSaved;

@@ -134,7 +134,7 @@ public static class SageModel
             steps.Add(model);
             if (model is OnnxTransformer && graph is not null && SageWindowedGraph.FromModelZipEntry(graph) is { } windowed)
             {
-                steps[^1] = windowed.Serve(model);
+                steps[^1] = windowed.Serve(model, graph[4..]);     // the entry is the graph's length, then the graph
             }
             inputSchema = FeaturizationSchema.Raw(savedSchema, featurization);
             IDataView schemaOnly = new SchemaOnlyDataView(inputSchema);

@@ -130,13 +130,16 @@ public sealed class SageOptions
     /// <summary>Epochs without a better validation mean CCC before training stops. 0 never stops early. Default: 5.</summary>
     public int EarlyStoppingPatience { get; set; } = 5;
 
-    /// <summary>Seed of weight initialisation, dropout and clip shuffling: the same seed and data give the same model. Default: 1.</summary>
+    /// <summary>Seed of weight initialisation, dropout and clip shuffling: the same seed, data and <see cref="TrainingThreads"/> give the same model. Default: 1.</summary>
     public int Seed { get; set; } = 1;
 
     /// <summary>TorchSharp device used for training, such as "cpu" or "cuda:0" (needs the CUDA backend). Default: "cpu".</summary>
     public string TrainingDevice { get; set; } = "cpu";
 
-    /// <summary>CPU threads TorchSharp uses for training; 0 means one per core. Default: 0.</summary>
+    /// <summary>
+    /// Sets the CPU threads TorchSharp uses for training; 0 means one per core. With 2 or more on the CPU, each step runs the
+    /// two halves of its batch at once, each on half of them. Default: 0.
+    /// </summary>
     public int TrainingThreads { get; set; }
 
     /// <summary>A checkpoint written by <see cref="SageTransformer.SaveCheckpoint(string)"/> to start from (fine-tuning or resuming). Default: none.</summary>

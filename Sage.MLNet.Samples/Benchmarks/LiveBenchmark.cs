@@ -15,9 +15,9 @@ namespace Sage.MLNet.Samples.Benchmarks;
 /// </summary>
 internal static class LiveBenchmark
 {
-    private const int Width = 640;
-    private const int Height = 360;
-    private const int Rate = 25;
+    internal const int Width = 640;
+    internal const int Height = 360;
+    internal const int Rate = 25;
 
     /// <summary>Returns the <c>live</c> subcommand of <c>benchmark</c>.</summary>
     public static Command Create()
@@ -159,7 +159,7 @@ internal static class LiveBenchmark
             $"Network per run on a {frames}-frame window, ms of CPU: whole graph {wholeMs:0.0}; per-frame TCN on {segment} frames {tcnMs:0.0} + window part {windowMs:0.0} = {tcnMs + windowMs:0.0}."));
     }
 
-    private static double CpuSeconds()
+    internal static double CpuSeconds()
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime.TotalSeconds;
@@ -198,7 +198,7 @@ internal static class LiveBenchmark
     }
 
     /// <summary>Writes a 12-s looping clip: the real-face photograph (eng/astronaut.sh) drifting and zooming on black, with a wandering tone.</summary>
-    private static string MakeVideo(string root)
+    internal static string MakeVideo(string root)
     {
         var photo = Photo();
         var path = Path.Combine(root, "face.mp4");
@@ -233,21 +233,23 @@ internal static class LiveBenchmark
         }
     }
 
-    /// <summary>Trains the default network for one epoch on synthetic features and saves it with the default featurizers.</summary>
-    private static string MakeModel(string root)
+    /// <summary>Trains the default network for one epoch on synthetic features and saves it with the default face extraction and featurizers (serve needs the extraction).</summary>
+    internal static string MakeModel(string root)
     {
         var ml = new MLContext(seed: 1);
-        var raw = ml.Data.LoadFromEnumerable(Array.Empty<RawRow>());
+        var videos = ml.Data.LoadFromEnumerable(Array.Empty<VideoRow>());
+        using var extraction = ml.Transforms.ExtractFaces().Fit(videos);
+        var raw = extraction.Transform(videos);
         using var faces = ml.Transforms.FeaturizeFaces().Fit(raw);
         using var audio = ml.Transforms.FeaturizeAudio().Fit(raw);
         var features = SyntheticVideoFeatures.Create(ml, videos: 2, faces.FeatureSize, audio.FeatureSize, minFrames: 300, maxFrames: 300);
         using var model = ml.Transforms.Sage(new SageOptions { VisualFeatureSize = faces.FeatureSize, AudioFeatureSize = audio.FeatureSize, MaxEpochs = 1 }).Fit(features);
         var path = Path.Combine(root, "sage.zip");
-        SageModel.Save(ml, model, features.Schema, path, faces, audio);
+        SageModel.Save(ml, model, videos.Schema, path, faces, audio, extraction);
         return path;
     }
 
-    private static string Run(string program, string arguments)
+    internal static string Run(string program, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException($"could not start {program}");
@@ -257,13 +259,9 @@ internal static class LiveBenchmark
         return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {errors}");
     }
 
-    /// <summary>The raw columns the default featurizers read: the schema they are fitted on (no rows).</summary>
-    private sealed class RawRow
+    /// <summary>The one raw column face extraction reads: the schema the model is fitted on (no rows).</summary>
+    private sealed class VideoRow
     {
-        public string FaceFolder { get; set; } = "";
-
         public string VideoFile { get; set; } = "";
-
-        public int FrameCount { get; set; }
     }
 }

@@ -11,8 +11,12 @@ internal sealed class MemorySampler : IDisposable
 {
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
+    private readonly TextWriter? _timeline = Environment.GetEnvironmentVariable("SAGE_MEMORY_TIMELINE") == "1" ? Console.Error : null;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private long _peakResident, _managedAtPeak, _mallocUsedAtPeak, _mallocHeldAtPeak, _peakManaged, _peakMallocUsed;
+    private int _samples;
 
+    /// <summary>Starts sampling; with the environment variable SAGE_MEMORY_TIMELINE=1 it also writes one line a second to standard error.</summary>
     public MemorySampler()
     {
         _thread = new Thread(Sample) { IsBackground = true, Name = "memory sampler" };
@@ -57,6 +61,11 @@ internal sealed class MemorySampler : IDisposable
             if (resident > _peakResident)
             {
                 (_peakResident, _managedAtPeak, _mallocUsedAtPeak, _mallocHeldAtPeak) = (resident, managed, used, held);
+            }
+            if (_timeline is not null && _samples++ % 20 == 0)
+            {
+                _timeline.WriteLine(FormattableString.Invariant(
+                    $"{_clock.Elapsed.TotalSeconds:F0} s: resident {resident >> 20} MB, managed {managed >> 20} MB, malloc {used >> 20} in use of {held >> 20} MB held"));
             }
         }
         while (!_stop.Wait(50));

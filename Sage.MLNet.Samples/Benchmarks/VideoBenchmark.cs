@@ -37,12 +37,13 @@ internal static class VideoBenchmark
             AllowMultipleArgumentsPerToken = true,
         };
         var measure = new Option<string>("--measure-memory") { Description = "Internal: run the chain on this video and print peak memory.", Hidden = true };
+        var saveModel = new Option<string>("--save-model") { Description = "Internal: save the tiny model with its featurizers to this file (for --measure-memory, in a process of its own).", Hidden = true };
         var scoring = new Option<int>("--measure-scoring") { Description = "Internal: score one synthetic row of this many frames and print peak memory.", Hidden = true };
         var stock = new Option<bool>("--stock") { Description = "Internal, with --measure-scoring or --measure-memory: score with the model saved and loaded back as ML.NET's stock OnnxTransformer (one run per video).", Hidden = true };
         var figure = new Option<string>("--alignment-figure") { Description = "Write the README's alignment picture (frame with the detector's box, the plain box crop, our aligned crop) to this PNG and stop." };
         var command = new Command("video", "Measure raw video to valence-arousal: frames/s end to end with each stage's share, detection rate, what skipping detections costs, peak memory.")
         {
-            shortMode, every, seconds, memoryMinutes, measure, scoring, stock, figure,
+            shortMode, every, seconds, memoryMinutes, measure, saveModel, scoring, stock, figure,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,10 @@ internal static class VideoBenchmark
             if (parse.GetValue(scoring) is > 0 and var frames)
             {
                 return MeasureScoringMemory(frames, parse.GetValue(stock));
+            }
+            if (parse.GetValue(saveModel) is { } modelFile)
+            {
+                return SaveModel(modelFile, parse.GetValue(every));
             }
             if (parse.GetValue(measure) is { } video)
             {
@@ -242,30 +247,24 @@ internal static class VideoBenchmark
     /// <summary>
     /// Runs the chain once on <paramref name="video"/> with empty caches the way a user scores a video (the model saved with its
     /// featurizers, loaded with <see cref="SageModel.LoadWithFeaturizers"/>, a row holding only the file) and prints the peak
-    /// resident memory. <paramref name="stock"/> scores with ML.NET's OnnxTransformer in one run per video, as before windows.
+    /// resident memory. The model is trained and saved by a child process, so that this process's peak is the user's path alone
+    /// (training loads TorchSharp, which a user scoring a saved model never does). <paramref name="stock"/> scores with ML.NET's
+    /// OnnxTransformer in one run per video, as before windows.
     /// </summary>
     private static int MeasureMemory(string video, int every, bool stock)
     {
         var folder = Directory.CreateTempSubdirectory("sage-video-memory-").FullName;
         try
         {
+            var modelPath = Path.Combine(folder, "model.zip");
+            ChildProcess.Run("video", "--save-model", modelPath, "--every", $"{every}");
             var ml = new MLContext(seed: 1);
             var rows = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = video }]);
-            var modelPath = Path.Combine(folder, "model.zip");
-            using (var extraction = ml.Transforms.ExtractFaces(Options(folder, every, SageFaceDetectorModel.BlazeFaceFullRange)).Fit(rows))
-            {
-                var extracted = extraction.Transform(rows);
-                using var faces = ml.Transforms.FeaturizeFaces().Fit(extracted);
-                using var audio = ml.Transforms.FeaturizeAudio().Fit(extracted);
-                using var sage = TrainTiny(ml, faces.FeatureSize, audio.FeatureSize);
-                SageModel.Save(ml, sage, rows.Schema, modelPath, faces, audio, extraction);
-            }
+            using var sampler = new MemorySampler();
             using var loaded = SageModel.LoadWithFeaturizers(ml, modelPath, out _, cacheFolder: Path.Combine(folder, "cache"));
             var steps = loaded.ToArray();
             var scorer = (SageWindowedScorer)steps[^1];
             var model = stock ? new TransformerChain<ITransformer>([.. steps[..^1], scorer.Onnx]) : loaded;
-            GC.Collect();
-            using var sampler = new MemorySampler();
             var clock = Stopwatch.StartNew();
             var frames = Touch(model.Transform(rows), "PredictedValence");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -276,6 +275,20 @@ internal static class VideoBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Trains the tiny SAGE model and saves it to <paramref name="modelPath"/> with face extraction (every k-th frame), the face and the audio featurizer.</summary>
+    private static int SaveModel(string modelPath, int every)
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable([new VideoRow { VideoFile = "schema-only.mp4" }]);
+        using var extraction = ml.Transforms.ExtractFaces(Options(Path.GetDirectoryName(modelPath)!, every, SageFaceDetectorModel.BlazeFaceFullRange)).Fit(rows);
+        var extracted = extraction.Transform(rows);
+        using var faces = ml.Transforms.FeaturizeFaces().Fit(extracted);
+        using var audio = ml.Transforms.FeaturizeAudio().Fit(extracted);
+        using var sage = TrainTiny(ml, faces.FeatureSize, audio.FeatureSize);
+        SageModel.Save(ml, sage, rows.Schema, modelPath, faces, audio, extraction);
+        return 0;
     }
 
     /// <summary>

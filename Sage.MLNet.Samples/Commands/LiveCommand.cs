@@ -86,6 +86,10 @@ internal static class LiveCommand
             {
                 Console.WriteLine("The model was trained on face crops made elsewhere; faces are found and aligned with the library's default settings.");
             }
+            if (!predictor.PerFrameTcn)
+            {
+                Console.Error.WriteLine(LiveNotes.WholeNetwork(modelFile.Name));
+            }
             using var csv = output is null ? null : OpenCsv(output);
             var delays = new List<double>();
             var writer = Task.Run(() => Consume(predictor, csv, delays));

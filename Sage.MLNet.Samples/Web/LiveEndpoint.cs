@@ -10,7 +10,7 @@ namespace Sage.MLNet.Samples.Web;
 /// At most <see cref="LiveSettings.Sessions"/> streams are scored at once: one more is accepted and closed at once with
 /// 1013 (try again later) and a one-line reason, because a browser cannot read the status of a refused handshake.
 /// </summary>
-internal sealed class LiveEndpoint(string modelPath, JobGate sessions, LiveSettings settings, ILogger logger, CancellationToken stopping)
+internal sealed class LiveEndpoint(LivePredictors predictors, JobGate sessions, LiveSettings settings, ILogger logger, CancellationToken stopping)
 {
     /// <summary>The close status for "too many streams now": 1013, Try Again Later (not in <see cref="WebSocketCloseStatus"/>).</summary>
     public const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
@@ -41,7 +41,7 @@ internal sealed class LiveEndpoint(string modelPath, JobGate sessions, LiveSetti
             return;
         }
         await ticket.WaitForSlotAsync(CancellationToken.None).ConfigureAwait(false);     // free at once: the gate has no queue
-        var session = new LiveSession(socket, modelPath, settings, logger);
+        var session = new LiveSession(socket, predictors, settings, logger);
         await session.RunAsync(context.RequestAborted, stopping).ConfigureAwait(false);
     }
 

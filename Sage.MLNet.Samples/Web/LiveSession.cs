@@ -22,7 +22,7 @@ namespace Sage.MLNet.Samples.Web;
 /// a summary. A socket that sends nothing for the stall timeout, or whose bytes give no frame for that long, is closed with
 /// 1008; a message over the size limit with 1009; a frame the predictor cannot featurise with 1011; a stopping server with 1001.</para>
 /// </remarks>
-internal sealed class LiveSession(WebSocket socket, string modelPath, LiveSettings settings, ILogger logger)
+internal sealed class LiveSession(WebSocket socket, LivePredictors predictors, LiveSettings settings, ILogger logger)
 {
     /// <summary>The most bytes kept while waiting for ffprobe to recognise the stream, in bytes.</summary>
     public const int MaxProbeBytes = 256 * 1024;
@@ -127,8 +127,12 @@ internal sealed class LiveSession(WebSocket socket, string modelPath, LiveSettin
         await Task.WhenAll(_pump, _sender).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         _source?.Dispose();
         _source = null;
-        _predictor?.Dispose();
-        _predictor = null;
+        if (_predictor is not null)
+        {
+            _predictor.Dispose();
+            _predictor = null;
+            predictors.Prepare();       // the next stream's, now that this one no longer needs the cores
+        }
     }
 
     /// <summary>Closes the socket with <paramref name="status"/> and <paramref name="reason"/> (one line, at most the 123 bytes a close frame holds), then waits briefly for the client's close.</summary>
@@ -213,10 +217,8 @@ internal sealed class LiveSession(WebSocket socket, string modelPath, LiveSettin
         }
         try
         {
-            // A frame rate from a browser's WebM is often its time base (1000); the predictor then estimates it from the frames.
-            var rate = _source.FramesPerSecond is > 0 and <= 120 ? _source.FramesPerSecond : null;
-            var options = new SageLiveOptions { LookaheadFrames = settings.LookaheadFrames, QueueCapacity = settings.QueueFrames, FramesPerSecond = rate };
-            _predictor = await Task.Run(() => SageModel.OpenLive(new MLContext(seed: 1), modelPath, options)).ConfigureAwait(false);
+            // Kept open and warm since the previous stream (LivePredictors); it takes the frame rate from the frames' times.
+            _predictor = await predictors.TakeAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -33,14 +33,17 @@ internal static class PredictionServer
         // Live streams have a gate of their own: a stream holds its slot for as long as it lasts, and none waits.
         var streams = new JobGate(settings.Live.Sessions, queue: 0);
         app.Lifetime.ApplicationStopped.Register(streams.Dispose);
-        var live = new LiveEndpoint(modelPath, streams, settings.Live, app.Logger, app.Lifetime.ApplicationStopping);
+        var predictors = new LivePredictors(modelPath, settings.Live, app.Logger);
+        app.Lifetime.ApplicationStarted.Register(predictors.Prepare);
+        app.Lifetime.ApplicationStopped.Register(predictors.Dispose);
+        var live = new LiveEndpoint(predictors, streams, settings.Live, app.Logger, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         app.MapPost("/predict", endpoint.HandleAsync);
         app.MapGet("/live", live.HandleAsync);
         app.MapGet("/live.html", () => Results.Text(LivePage(), "text/html; charset=utf-8"));
         app.MapGet("/", () => Results.Redirect("/live.html"));
         app.MapGet("/health", () => Results.Json(new HealthResponse("ok", Path.GetFileName(modelPath), gate.Running, gate.Waiting, settings.MaxJobs, settings.QueueLength,
-            streams.Running, settings.Live.Sessions)));
+            streams.Running, settings.Live.Sessions, predictors.Ready)));
         return app;
     }
 
@@ -66,5 +69,5 @@ internal static class PredictionServer
     /// <param name="Queue">The most requests that may wait.</param>
     /// <param name="LiveStreams">Streams being scored on <c>/live</c> now.</param>
     /// <param name="LiveSessions">The most streams scored at once.</param>
-    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue, int LiveStreams, int LiveSessions);
+    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue, int LiveStreams, int LiveSessions, bool LiveReady);
 }

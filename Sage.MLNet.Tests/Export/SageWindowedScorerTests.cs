@@ -45,9 +45,11 @@ public sealed class SageWindowedScorerTests
     }
 
     [TestMethod]
-    [DataRow(SageFusion.ReliabilityGuided)]
-    [DataRow(SageFusion.ModalityReliability)]
-    public void Transform_VideosLongerThanAWindow_MatchOneRunAndTorchSharpWithin1e5(SageFusion fusion)
+    [DataRow(SageFusion.ReliabilityGuided, false)]
+    [DataRow(SageFusion.ModalityReliability, false)]
+    [DataRow(SageFusion.ReliabilityGuided, true)]
+    [DataRow(SageFusion.ModalityReliability, true)]
+    public void Transform_VideosLongerThanAWindow_MatchOneRunAndTorchSharpWithin1e5(SageFusion fusion, bool ownSession)
     {
         torch.manual_seed(20240611);
         using var network = new SageNetwork(TestData.TinyNetworkConfig(VisualSize, AudioSize, fusion: fusion));
@@ -60,15 +62,17 @@ public sealed class SageWindowedScorerTests
         float[] Features(int values) => [.. Enumerable.Range(0, values).Select(_ => random.NextSingle() * 2 - 1)];
         var videos = lengths.Select(t => new Video { Visual = Features(t * VisualSize), Audio = Features(t * AudioSize) }).ToArray();
         var data = ml.Data.LoadFromEnumerable(videos, VariableLengthSchema());
-        var onnx = ml.Transforms.ApplyOnnxModel(outputs, [Names.VisualFeatures, Names.AudioFeatures], new MemoryStream(SageOnnxExporter.Export(network, Names))).Fit(data);
+        var graph = SageOnnxExporter.Export(network, Names);
+        var onnx = ml.Transforms.ApplyOnnxModel(outputs, [Names.VisualFeatures, Names.AudioFeatures], new MemoryStream(graph)).Fit(data);
         var windows = new SageScoringWindows(300, 200, VisualSize, AudioSize, ClipsPerWindow: 2);
-        using var windowed = new SageWindowedScorer(onnx, windows, Names.VisualFeatures, Names.AudioFeatures, outputs);
+        using var windowed = new SageWindowedScorer(onnx, windows, Names.VisualFeatures, Names.AudioFeatures, outputs, ownSession ? graph : null);
 
         var oneRun = Read(onnx.Transform(data), outputs);
         var inWindows = Read(windowed.Transform(data), outputs);
 
         Assert.HasCount(3, windows.Ranges(1234), "1,234 frames are 6 clips: 3 windows of 2");
         Assert.HasCount(5, windows.Ranges(2001), "2,001 frames are 10 clips: 5 windows of 2");
+        Assert.AreEqual(ownSession, windowed.HasOwnSession);
         for (var video = 0; video < lengths.Length; video++)
         {
             var expected = predictor.Predict(videos[video].Visual, videos[video].Audio, lengths[video]);

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace Sage.MLNet.Tests.Samples;
 
 /// <summary>The demo command end to end on a very small copy: every file it promises, and a reloaded model that predicts like the trained one.</summary>
@@ -18,6 +20,11 @@ public sealed class SampleDemoTests
             Assert.AreEqual(0, metrics.GetProperty("reloaded_max_abs_difference").GetDouble(), 1e-5);
             Assert.IsTrue(File.Exists(Path.Combine(output, "sage.zip")));
             Assert.IsTrue(File.Exists(Path.Combine(output, "sage.ckpt")));
+            using (var live = SageModel.OpenLive(new MLContext(), Path.Combine(output, "sage.zip")))
+            {
+                // Saved now, the graph names its TCNs' output, so live scoring keeps each frame's TCN output (the fast path).
+                Assert.IsTrue(live.PerFrameTcn, "the demo's model has no 'sage.tcn_output': live scoring would rerun the whole network on each window");
+            }
             var csv = Directory.GetFiles(output, "predictions-*.csv").Single();
             Assert.HasCount(100 + 1, File.ReadAllLines(csv));
             Assert.HasCount(5, Directory.GetFiles(Path.Combine(output, "plots"), "*.png"));     // curves, scatter, three videos

@@ -20,5 +20,7 @@ internal sealed record SageWindowedGraph(SageScoringWindows Windows, string Visu
         entry.Length > 4 && BitConverter.ToInt32(entry, 0) == entry.Length - 4 ? SageOnnxExporter.ReadWindowing(entry.AsSpan(4)) : null;
 
     /// <summary>Returns <paramref name="onnx"/> served window by window; the result owns it.</summary>
-    public SageWindowedScorer Serve(ITransformer onnx) => new(onnx, Windows, Visual, Audio, Outputs);
+    /// <param name="onnx">The OnnxTransformer serving the graph.</param>
+    /// <param name="graph">The graph's bytes, for windows through a CPU session of the scorer's own whose arena shrinks after each run; null runs them through <paramref name="onnx"/>.</param>
+    public SageWindowedScorer Serve(ITransformer onnx, byte[]? graph = null) => new(onnx, Windows, Visual, Audio, Outputs, graph);
 }

@@ -18,7 +18,7 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
     private readonly Conv1d _conv1;
     private readonly Conv1d _conv2;
     private readonly Conv1d? _downsample;
-    private readonly Dropout2d _dropout;
+    private readonly ChannelDropout _dropout;
 
     public TemporalBlock(int inChannels, int outChannels, int kernelSize, int dilation, double dropout)
         : base(nameof(TemporalBlock))
@@ -28,7 +28,7 @@ internal sealed class TemporalBlock : nn.Module<Tensor, Tensor?, Tensor>
         _conv1 = nn.Conv1d(inChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
         _conv2 = nn.Conv1d(outChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
         _downsample = inChannels == outChannels ? null : nn.Conv1d(inChannels, outChannels, 1);
-        _dropout = nn.Dropout2d(dropout);          // on [batch, channels, 1, time]: whole channels of a clip
+        _dropout = new ChannelDropout(dropout);     // on [batch, channels, 1, time]: whole channels of a clip
         RegisterComponents();
     }
 

@@ -11,7 +11,7 @@ namespace Sage.MLNet.Modeling;
 /// Neighbouring frames are strongly correlated, so dropping single values regularises little; and it
 /// needs one random number per value, which on the CPU costs more than the layer's matrix products.
 /// This draws one per feature and clip, as a [batch, 1, features] factor (0 or 1 / (1 − p)) that
-/// multiplies the clip in its own layout: no transposed copies.
+/// multiplies the clip in its own layout: no transposed copies. It draws from <see cref="DropoutNoise.Current"/>.
 /// </remarks>
 internal sealed class TimeSharedDropout : nn.Module<Tensor, Tensor>
 {
@@ -34,7 +34,7 @@ internal sealed class TimeSharedDropout : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var keep = 1 - _probability;
         using var keepScalar = keep.ToScalar();
-        var factor = empty([x.shape[0], 1, x.shape[2]], x.dtype, x.device).bernoulli_(keep).div_(keepScalar);
+        var factor = empty([x.shape[0], 1, x.shape[2]], x.dtype, x.device).bernoulli_(keep, DropoutNoise.Current).div_(keepScalar);
         return x.mul(factor).MoveToOuterDisposeScope();
     }
 }

@@ -39,7 +39,7 @@ internal sealed class SageTrainer
         network.to(device);
         try
         {
-            Fit(network, device, trainReader, validationReader);
+            Fit(network, device, session, trainReader, validationReader);
             network.cpu();
             network.eval();
             return network;
@@ -51,8 +51,13 @@ internal sealed class SageTrainer
         }
     }
 
-    private void Fit(SageNetwork network, Device device, SageVideoReader trainReader, SageVideoReader? validationReader)
+    private void Fit(SageNetwork network, Device device, TorchSession session, SageVideoReader trainReader, SageVideoReader? validationReader)
     {
+        // On the CPU with two threads or more, each step runs the two halves of its batch side by side (see BatchGradients).
+        var split = device.type == DeviceType.CPU && session.Threads >= 2 && _options.BatchSize >= 2;
+        var threadsPerHalf = Math.Max(1, session.Threads / 2);
+        using var halves = split ? new PartThreads(2, threadsPerHalf) : null;
+        using var gradients = new BatchGradients(network, halves, _options.Seed);
         var random = new Random(_options.Seed);
         var shuffler = new ClipShuffler(_options.ShuffleBufferSize, _config.WindowLength, _config.WindowStride);
         var batch = new ClipBatch(_options.BatchSize, _config.WindowLength, _config.VisualFeatureSize, _config.AudioFeatureSize);
@@ -67,20 +72,22 @@ internal sealed class SageTrainer
             double lossSum = 0;
             long steps = 0, frames = 0;
             network.train();
+            session.UseThreads(split ? threadsPerHalf : null);
             foreach (var clip in shuffler.Shuffle(trainReader.Read(random, streamFeatures: true), random))
             {
                 batch.Add(clip.Frames, 0);
                 if (batch.IsFull)
                 {
-                    frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                    frames += Step(gradients, halves, optimizer, batch, inputs, device, ref lossSum, ref steps);
                 }
             }
             if (batch.Count > 0)
             {
-                frames += Step(network, optimizer, batch, inputs, device, ref lossSum, ref steps);
+                frames += Step(gradients, halves, optimizer, batch, inputs, device, ref lossSum, ref steps);
             }
             var framesPerSecond = frames / epochClock.Elapsed.TotalSeconds;
 
+            session.UseThreads();
             CccMetrics? validation = null;
             var isBest = true;
             if (validationReader is not null)
@@ -128,7 +135,7 @@ internal sealed class SageTrainer
     }
 
     /// <summary>One optimisation step on the filled part of <paramref name="batch"/>; returns the real frames it trained on.</summary>
-    private long Step(SageNetwork network, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
+    private long Step(BatchGradients gradients, PartThreads? halves, AdamW optimizer, ClipBatch batch, BatchTensors inputs, Device device, ref double lossSum, ref long steps)
     {
         _options.CancellationToken.ThrowIfCancellationRequested();
         var frames = batch.Frames;
@@ -145,16 +152,9 @@ internal sealed class SageTrainer
             var labels = inputs.Labels.Fill(batch.Labels, n, device);
             var frameMask = inputs.FrameMask.Fill(batch.FrameMask, n, device);
             var labelMask = inputs.LabelMask.Fill(batch.LabelMask, n, device);
-            optimizer.ZeroGrad();
-            var (prediction, _) = network.call(visual, audio, frameMask);
-            var loss = CccLoss.Compute(prediction, labels, labelMask);
-            loss.backward();
-            if (_options.GradientClipNorm > 0)
-            {
-                nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
-            }
-            optimizer.Step();
-            lossSum += loss.item<float>();
+            var loss = gradients.Accumulate(visual, audio, frameMask, labels, labelMask);
+            optimizer.Step(_options.GradientClipNorm, halves);        // and zeroes the gradients for the next step
+            lossSum += loss;
             steps++;
         }
         batch.Clear();

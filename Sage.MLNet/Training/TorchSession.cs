@@ -24,7 +24,14 @@ internal sealed class TorchSession : IDisposable
         {
             set_num_threads(threads);
         }
+        Threads = get_num_threads();
     }
+
+    /// <summary>The CPU threads TorchSharp uses on this thread while the session lives, unless <see cref="UseThreads"/> changes them.</summary>
+    public int Threads { get; }
+
+    /// <summary>Sets TorchSharp's CPU threads on the calling thread to <paramref name="threads"/>, or back to <see cref="Threads"/> when null.</summary>
+    public void UseThreads(int? threads = null) => set_num_threads(threads ?? Threads);
 
     /// <summary>Returns the CCC of <paramref name="network"/> (already on <paramref name="device"/>) on every video of <paramref name="reader"/>, as validation computes it.</summary>
     public static CccMetrics Score(SageNetwork network, Device device, SageVideoReader reader)

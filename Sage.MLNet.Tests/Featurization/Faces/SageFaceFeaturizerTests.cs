@@ -64,6 +64,33 @@ public sealed class SageFaceFeaturizerTests
     }
 
     [TestMethod]
+    public void GetGetter_TwoReadsOfOneRow_LendOneArrayHoldingTheFeaturizersValues()
+    {
+        using var crops = new FaceCropFolders();
+        var ml = new MLContext(seed: 1);
+        var folder = crops.Add("v", 112, 0, 2);
+        var data = ml.Data.LoadFromEnumerable([new FaceRow { FaceFolder = folder, FrameCount = 3 }]);
+        using var model = ml.Transforms.FeaturizeFaces().Fit(data);
+        var expected = model.Featurizer.Featurize(folder, 3).Features;
+        var output = model.Transform(data);
+        var column = output.Schema["VisualFeatures"];
+        using var cursor = output.GetRowCursor([column]);
+        var first = cursor.GetGetter<VBuffer<float>>(column);
+        var second = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> a = default, b = default;
+
+        Assert.IsTrue(cursor.MoveNext());
+        first(ref a);
+        second(ref b);
+
+        // ML.NET's CustomMapping copied the whole video into each caller's buffer; the featurizer's array is now lent to both.
+        Assert.IsTrue(System.Runtime.CompilerServices.Unsafe.AreSame(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a.GetValues()),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b.GetValues())), "both getters see one array");
+        CollectionAssert.AreEqual(expected, a.GetValues().ToArray());
+    }
+
+    [TestMethod]
     public void PredictionEngine_OneVideo_EqualsTransform()
     {
         using var crops = new FaceCropFolders();

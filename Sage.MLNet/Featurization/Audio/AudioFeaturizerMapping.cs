@@ -4,22 +4,20 @@ using Microsoft.ML.Data;
 namespace Sage.MLNet.Featurization.Audio;
 
 /// <summary>
-/// Builds ML.NET's stock CustomMapping estimator that calls a featuriser once per row, with schema
-/// definitions that map its row classes onto the columns named in the options.
+/// Computes the audio featurizer's output shape with ML.NET's stock CustomMapping estimator (whose schema-shape code is
+/// public, unlike SchemaShape's constructor); rows are featurised by <see cref="VideoFeaturizerMapping"/>, which adds the same column.
 /// </summary>
 internal static class AudioFeaturizerMapping
 {
-    public static IEstimator<ITransformer> Create(TransformsCatalog catalog, SageAudioFeaturizerOptions options, Func<string, int, float[]> featurize)
+    /// <summary>Returns <paramref name="inputShape"/> with the features column, a variable-length vector of Single.</summary>
+    public static SchemaShape OutputShape(TransformsCatalog catalog, SageAudioFeaturizerOptions options, SchemaShape inputShape)
     {
         var input = SchemaDefinition.Create(typeof(VideoRow));
         input[nameof(VideoRow.VideoFile)].ColumnName = options.VideoFileColumnName;
         input[nameof(VideoRow.FrameCount)].ColumnName = options.FrameCountColumnName;
         var output = SchemaDefinition.Create(typeof(FeaturesRow));
         output[nameof(FeaturesRow.Features)].ColumnName = options.OutputColumnName;
-        // ML.NET calls the action from several cursor threads at once, so featurize must be thread-safe.
-        return catalog.CustomMapping<VideoRow, FeaturesRow>(
-            (row, features) => features.Features = featurize(row.VideoFile, row.FrameCount),
-            contractName: null, input, output);
+        return catalog.CustomMapping<VideoRow, FeaturesRow>(static (_, _) => { }, contractName: null, input, output).GetOutputSchema(inputShape);
     }
 
     public sealed class VideoRow

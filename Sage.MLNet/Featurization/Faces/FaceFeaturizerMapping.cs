@@ -3,11 +3,14 @@ using Microsoft.ML.Data;
 
 namespace Sage.MLNet.Featurization.Faces;
 
-/// <summary>Builds ML.NET's stock custom-mapping estimator around a <see cref="FaceFeaturizer"/>, with columns renamed to the options' names.</summary>
+/// <summary>
+/// Computes the face featurizer's output shape with ML.NET's stock custom-mapping estimator (whose schema-shape code is
+/// public, unlike SchemaShape's constructor); rows are featurised by <see cref="VideoFeaturizerMapping"/>, which adds the same columns.
+/// </summary>
 internal static class FaceFeaturizerMapping
 {
-    /// <summary>Returns the mapping; <c>featurize</c> maps a folder and T to the features and FaceFound, like <see cref="FaceFeaturizer.Featurize"/>, and is called from several threads.</summary>
-    public static IEstimator<ITransformer> Create(TransformsCatalog catalog, SageFaceFeaturizerOptions options, Func<string, int, (float[] Features, float[] FaceFound)> featurize)
+    /// <summary>Returns <paramref name="inputShape"/> with the features and FaceFound columns, both variable-length vectors of Single.</summary>
+    public static SchemaShape OutputShape(TransformsCatalog catalog, SageFaceFeaturizerOptions options, SchemaShape inputShape)
     {
         var input = SchemaDefinition.Create(typeof(Input));
         input[nameof(Input.FaceFolder)].ColumnName = options.FaceFolderColumnName;
@@ -20,12 +23,7 @@ internal static class FaceFeaturizerMapping
         {
             column.ColumnType = variableVector;
         }
-        // No contract name: the mapping is never saved (SageFaceFeaturizerTransformer refuses to be saved).
-        return catalog.CustomMapping<Input, Output>(
-            (row, result) => (result.Features, result.FaceFound) = featurize(row.FaceFolder, row.FrameCount),
-            contractName: null,
-            input,
-            output);
+        return catalog.CustomMapping<Input, Output>(static (_, _) => { }, contractName: null, input, output).GetOutputSchema(inputShape);
     }
 
     /// <summary>The columns the mapping reads; ML.NET fills the fields by the schema definition's names.</summary>

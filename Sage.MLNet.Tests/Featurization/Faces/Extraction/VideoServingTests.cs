@@ -67,6 +67,7 @@ public sealed class VideoServingTests
         Assert.HasCount(4, loaded.ToArray());
         Assert.IsInstanceOfType<SageFaceExtractionTransformer>(loaded.First());
         Assert.IsInstanceOfType<Sage.MLNet.Export.SageWindowedScorer>(loaded.Last(), "the saved graph scores a long video in windows");
+        Assert.IsTrue(((Sage.MLNet.Export.SageWindowedScorer)loaded.Last()).HasOwnSession, "windows run through the scorer's own session, its arena shrunk after each");
         Assert.IsNotNull(inputSchema.GetColumnOrNull("VideoFile"));
         Assert.IsNull(inputSchema.GetColumnOrNull("FaceFolder"));
         Assert.IsNull(inputSchema.GetColumnOrNull("FrameCount"));

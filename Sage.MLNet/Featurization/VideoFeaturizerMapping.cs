@@ -1,0 +1,210 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Sage.MLNet.Data;
+
+namespace Sage.MLNet.Featurization;
+
+/// <summary>
+/// Adds a featurizer's per-video outputs, variable-length vectors of Single, to rows that name a video (a file or a crop
+/// folder) and its frame count, computing them once per row when a getter first asks. The getters lend the featurizer's
+/// arrays instead of copying them into the caller's buffer: a 20-minute video's face features are 61 MB, and ML.NET's
+/// CustomMapping, which this replaces, held them twice (its own array and the caller's copy).
+/// </summary>
+/// <remarks>
+/// A lent array is the row's value until the cursor moves: callers read it and must not write into it (the windowed
+/// scorer and ML.NET's transforms only read their input). <c>featurize</c> is called from several cursors at once when
+/// ML.NET reads in parallel, so it must be thread-safe. The mapping is never saved: the featurizer transformers that use
+/// it refuse <c>mlContext.Model.Save</c> and are saved as settings by <see cref="SageModel.Save"/>.
+/// </remarks>
+internal sealed class VideoFeaturizerMapping : ITransformer
+{
+    private static readonly VectorDataViewType Vector = new(NumberDataViewType.Single);
+
+    private readonly string _source;
+    private readonly string _frameCount;
+    private readonly string[] _outputs;
+    private readonly Func<string, int, float[][]> _featurize;
+
+    /// <param name="source">The column naming the video (text).</param>
+    /// <param name="frameCount">The column holding T (Int32).</param>
+    /// <param name="outputs">The columns added, in the order <paramref name="featurize"/> returns their arrays.</param>
+    /// <param name="featurize">Maps a video and T to one array per output column.</param>
+    public VideoFeaturizerMapping(string source, string frameCount, IReadOnlyList<string> outputs, Func<string, int, float[][]> featurize)
+    {
+        _source = source;
+        _frameCount = frameCount;
+        _outputs = [.. outputs];
+        _featurize = featurize;
+    }
+
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>Returns the input schema with the output columns appended (an output hides an input column of its name).</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        foreach (var name in _outputs)
+        {
+            builder.AddColumn(name, Vector);
+        }
+        return builder.ToSchema();
+    }
+
+    public IDataView Transform(IDataView input) => new View(this, input, GetOutputSchema(input.Schema));
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("A featurizer's mapping is not saved by mlContext.Model.Save: save the model with SageModel.Save and its featurizers");
+
+    /// <summary>The input columns that the needed output columns read: the pass-through ones, and the video's two when an output is needed.</summary>
+    private IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, IEnumerable<DataViewSchema.Column> needed)
+    {
+        var columns = new List<DataViewSchema.Column>();
+        var featurized = false;
+        foreach (var column in needed)
+        {
+            if (column.Index < input.Count)
+            {
+                columns.Add(input[column.Index]);
+            }
+            else
+            {
+                featurized = true;
+            }
+        }
+        if (featurized)
+        {
+            columns.Add(input[_source]);
+            columns.Add(input[_frameCount]);
+        }
+        return columns.DistinctBy(c => c.Index);
+    }
+
+    /// <summary>The featurized outputs of one row at a time; shared by a cursor's or a mapped row's getters.</summary>
+    private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input)
+    {
+        private ValueGetter<ReadOnlyMemory<char>>? _sourceGetter;
+        private ValueGetter<int>? _frameCountGetter;
+        private ReadOnlyMemory<char> _sourceValue;
+        private float[][] _values = [];
+        private long _position = -1;
+
+        public Delegate Getter<TValue>(DataViewSchema.Column column, int output)
+        {
+            if (typeof(TValue) != typeof(VBuffer<float>))
+            {
+                throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{typeof(VBuffer<float>)}' for column '{column.Name}'");
+            }
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
+            {
+                var values = Values()[output];
+                value = new VBuffer<float>(values.Length, values);       // lent, not copied
+            };
+            return getter;
+        }
+
+        private float[][] Values()
+        {
+            if (_position != input.Position)
+            {
+                _sourceGetter ??= input.GetGetter<ReadOnlyMemory<char>>(input.Schema[owner._source]);
+                _frameCountGetter ??= input.GetGetter<int>(input.Schema[owner._frameCount]);
+                _sourceGetter(ref _sourceValue);
+                var frameCount = 0;
+                _frameCountGetter(ref frameCount);
+                _values = [];       // the previous row's arrays are not kept while this one is computed
+                _values = owner._featurize(_sourceValue.ToString(), frameCount);
+                _position = input.Position;
+            }
+            return _values;
+        }
+    }
+
+    private sealed class View(VideoFeaturizerMapping owner, IDataView source, DataViewSchema schema) : IDataView
+    {
+        public bool CanShuffle => source.CanShuffle;
+
+        public DataViewSchema Schema => schema;
+
+        public long? GetRowCount() => source.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            var needed = columnsNeeded.ToArray();
+            return new Cursor(owner, source.GetRowCursor(owner.Dependencies(source.Schema, needed), rand), schema, needed);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        {
+            var needed = columnsNeeded.ToArray();
+            return [.. source.GetRowCursorSet(owner.Dependencies(source.Schema, needed), n, rand)
+                .Select(cursor => (DataViewRowCursor)new Cursor(owner, cursor, schema, needed))];
+        }
+    }
+
+    private sealed class Cursor : ForwardingCursor
+    {
+        private readonly DataViewSchema _schema;
+        private readonly HashSet<int> _active;
+        private readonly CurrentRow _current;
+
+        public Cursor(VideoFeaturizerMapping owner, DataViewRowCursor source, DataViewSchema schema, DataViewSchema.Column[] needed)
+            : base(source)
+        {
+            _schema = schema;
+            _active = [.. needed.Select(c => c.Index)];
+            _current = new CurrentRow(owner, source);
+        }
+
+        public override DataViewSchema Schema => _schema;
+
+        public override long Position => Source.Position;
+
+        public override bool MoveNext() => Source.MoveNext();
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < Source.Schema.Count ? Source.IsColumnActive(Source.Schema[column.Index]) : _active.Contains(column.Index);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            column.Index < Source.Schema.Count
+                ? Source.GetGetter<TValue>(Source.Schema[column.Index])
+                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - Source.Schema.Count);
+    }
+
+    private sealed class Mapper(VideoFeaturizerMapping owner, DataViewSchema input, DataViewSchema output) : IRowToRowMapper
+    {
+        public DataViewSchema InputSchema => input;
+
+        public DataViewSchema OutputSchema => output;
+
+        public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) =>
+            owner.Dependencies(input, dependingColumns);
+
+        public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
+            new MappedRow(owner, input, output, [.. activeColumns.Select(c => c.Index)]);
+    }
+
+    /// <summary>An input row with the outputs added; the caller owns and disposes the row it wraps.</summary>
+    private sealed class MappedRow(VideoFeaturizerMapping owner, DataViewRow source, DataViewSchema schema, HashSet<int> active) : DataViewRow
+    {
+        private readonly CurrentRow _current = new(owner, source);
+
+        public override DataViewSchema Schema => schema;
+
+        public override long Position => source.Position;
+
+        public override long Batch => source.Batch;
+
+        public override bool IsColumnActive(DataViewSchema.Column column) =>
+            column.Index < source.Schema.Count ? source.IsColumnActive(source.Schema[column.Index]) : active.Contains(column.Index);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+            column.Index < source.Schema.Count
+                ? source.GetGetter<TValue>(source.Schema[column.Index])
+                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - source.Schema.Count);
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
+    }
+}
