@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using Sage.MLNet.Featurization;
+using Sage.MLNet.Data;
 using Sage.MLNet.Featurization.Audio;
 using Sage.MLNet.Featurization.Cache;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Sage.MLNet.Featurization;
+using Sage.MLNet.Data;
 using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Featurization.Faces;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Data;
 
 namespace Sage.MLNet.Featurization.Faces;
 

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Data;
 
-namespace Sage.MLNet.Featurization;
+namespace Sage.MLNet.Data;
 
 /// <summary>
 /// Adds a featurizer's per-video outputs, variable-length vectors of Single, to rows that name a video (a file or a crop
@@ -14,7 +14,7 @@ namespace Sage.MLNet.Featurization;
 /// A lent array is the row's value until the cursor moves: callers read it and must not write into it (the windowed
 /// scorer and ML.NET's transforms only read their input). <c>featurize</c> is called from several cursors at once when
 /// ML.NET reads in parallel, so it must be thread-safe. The mapping is never saved: the featurizer transformers that use
-/// it refuse <c>mlContext.Model.Save</c> and are saved as settings by <see cref="SageModel.Save"/>.
+/// it refuse <c>mlContext.Model.Save</c>; a model zip records their settings instead.
 /// </remarks>
 internal sealed class VideoFeaturizerMapping : ITransformer
 {
@@ -56,7 +56,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
 
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("A featurizer's mapping is not saved by mlContext.Model.Save: save the model with SageModel.Save and its featurizers");
+        throw new NotSupportedException("A featurizer's mapping is never saved: the model zip records its featurizer's settings instead");
 
     /// <summary>The input columns that the needed output columns read: the pass-through ones, and the video's two when an output is needed.</summary>
     private IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, IEnumerable<DataViewSchema.Column> needed)
