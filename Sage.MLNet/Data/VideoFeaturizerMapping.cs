@@ -15,6 +15,10 @@ namespace Sage.MLNet.Data;
 /// scorer and ML.NET's transforms only read their input). <c>featurize</c> is called from several cursors at once when
 /// ML.NET reads in parallel, so it must be thread-safe. The mapping is never saved: the featurizer transformers that use
 /// it refuse <c>mlContext.Model.Save</c>; a model zip records their settings instead.
+/// <para>With <c>openStored</c>, a cursor also offers its rows' first output as frame ranges (<see cref="IFrameRangeCursor"/>)
+/// when the row's outputs are already stored (a filled feature cache), so the trainer copies each clip from the file and
+/// no whole video is held; it passes the same request for any other column to its input cursor, so that two featurizers
+/// in a row both stream. A row that is not stored gives null there, and the trainer reads it whole from the getters.</para>
 /// </remarks>
 internal sealed class VideoFeaturizerMapping : ITransformer
 {
@@ -24,13 +28,17 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     private readonly string _frameCount;
     private readonly string[] _outputs;
     private readonly Func<string, int, float[][]> _featurize;
+    private readonly Func<string, int, StoredOutputs?>? _openStored;
 
     /// <param name="source">The column naming the video (text).</param>
     /// <param name="frameCount">The column holding T (Int32).</param>
     /// <param name="outputs">The columns added, in the order <paramref name="featurize"/> returns their arrays.</param>
     /// <param name="featurize">Maps a video and T to one array per output column.</param>
-    public VideoFeaturizerMapping(string source, string frameCount, IReadOnlyList<string> outputs, Func<string, int, float[][]> featurize)
+    /// <param name="openStored">Opens a video's outputs where they are stored, or returns null when they are not; null reads every row whole.</param>
+    public VideoFeaturizerMapping(string source, string frameCount, IReadOnlyList<string> outputs, Func<string, int, float[][]> featurize,
+        Func<string, int, StoredOutputs?>? openStored = null)
     {
+        _openStored = openStored;
         _source = source;
         _frameCount = frameCount;
         _outputs = [.. outputs];
@@ -90,6 +98,8 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         private ReadOnlyMemory<char> _sourceValue;
         private float[][] _values = [];
         private long _position = -1;
+        private float[][]? _stored;
+        private long _storedPosition = -1;
 
         public Delegate Getter<TValue>(DataViewSchema.Column column, int output)
         {
@@ -99,23 +109,47 @@ internal sealed class VideoFeaturizerMapping : ITransformer
             }
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
-                var values = Values()[output];
+                // Once the row's stored outputs are open, the other outputs come with them instead of a whole read.
+                var values = output > 0 && _storedPosition == input.Position ? _stored![output - 1] : Values()[output];
                 value = new VBuffer<float>(values.Length, values);       // lent, not copied
             };
             return getter;
+        }
+
+        /// <summary>Opens the current row's first output where it is stored; null for another output, or when the row is not stored.</summary>
+        public IFrameRangeReader? OpenFrames(int output)
+        {
+            if (output != 0 || owner._openStored is null)
+            {
+                return null;
+            }
+            var (source, frameCount) = Video();
+            var stored = owner._openStored(source, frameCount);
+            if (stored is null)
+            {
+                return null;
+            }
+            (_stored, _storedPosition) = (stored.Others, input.Position);
+            return stored.Frames;
+        }
+
+        private (string Source, int FrameCount) Video()
+        {
+            _sourceGetter ??= input.GetGetter<ReadOnlyMemory<char>>(input.Schema[owner._source]);
+            _frameCountGetter ??= input.GetGetter<int>(input.Schema[owner._frameCount]);
+            _sourceGetter(ref _sourceValue);
+            var frameCount = 0;
+            _frameCountGetter(ref frameCount);
+            return (_sourceValue.ToString(), frameCount);
         }
 
         private float[][] Values()
         {
             if (_position != input.Position)
             {
-                _sourceGetter ??= input.GetGetter<ReadOnlyMemory<char>>(input.Schema[owner._source]);
-                _frameCountGetter ??= input.GetGetter<int>(input.Schema[owner._frameCount]);
-                _sourceGetter(ref _sourceValue);
-                var frameCount = 0;
-                _frameCountGetter(ref frameCount);
+                var (source, frameCount) = Video();
                 _values = [];       // the previous row's arrays are not kept while this one is computed
-                _values = owner._featurize(_sourceValue.ToString(), frameCount);
+                _values = owner._featurize(source, frameCount);
                 _position = input.Position;
             }
             return _values;
@@ -144,7 +178,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         }
     }
 
-    private sealed class Cursor : ForwardingCursor
+    private sealed class Cursor : ForwardingCursor, IFrameRangeCursor
     {
         private readonly DataViewSchema _schema;
         private readonly HashSet<int> _active;
@@ -171,6 +205,9 @@ internal sealed class VideoFeaturizerMapping : ITransformer
             column.Index < Source.Schema.Count
                 ? Source.GetGetter<TValue>(Source.Schema[column.Index])
                 : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - Source.Schema.Count);
+
+        public IFrameRangeReader? OpenFrames(DataViewSchema.Column column) =>
+            column.Index < Source.Schema.Count ? SourceFrames(column) : _current.OpenFrames(column.Index - Source.Schema.Count);
     }
 
     private sealed class Mapper(VideoFeaturizerMapping owner, DataViewSchema input, DataViewSchema output) : IRowToRowMapper
