@@ -59,7 +59,8 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         return builder.ToSchema();
     }
 
-    public IDataView Transform(IDataView input) => new View(this, input, GetOutputSchema(input.Schema));
+    public IDataView Transform(IDataView input) =>
+        new MappedColumnsView(input, GetOutputSchema(input.Schema), needed => Dependencies(input.Schema, needed), cursor => new CurrentRow(this, cursor));
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
 
@@ -91,7 +92,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     }
 
     /// <summary>The featurized outputs of one row at a time; shared by a cursor's or a mapped row's getters.</summary>
-    private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input)
+    private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input) : IMappedColumns
     {
         private ValueGetter<ReadOnlyMemory<char>>? _sourceGetter;
         private ValueGetter<int>? _frameCountGetter;
@@ -101,7 +102,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         private float[][]? _stored;
         private long _storedPosition = -1;
 
-        public Delegate Getter<TValue>(DataViewSchema.Column column, int output)
+        public ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column, int output)
         {
             if (typeof(TValue) != typeof(VBuffer<float>))
             {
@@ -113,7 +114,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
                 var values = output > 0 && _storedPosition == input.Position ? _stored![output - 1] : Values()[output];
                 value = new VBuffer<float>(values.Length, values);       // lent, not copied
             };
-            return getter;
+            return (ValueGetter<TValue>)(Delegate)getter;
         }
 
         /// <summary>Opens the current row's first output where it is stored; null for another output, or when the row is not stored.</summary>
@@ -131,6 +132,10 @@ internal sealed class VideoFeaturizerMapping : ITransformer
             }
             (_stored, _storedPosition) = (stored.Others, input.Position);
             return stored.Frames;
+        }
+
+        public void Dispose()
+        {
         }
 
         private (string Source, int FrameCount) Video()
@@ -154,60 +159,6 @@ internal sealed class VideoFeaturizerMapping : ITransformer
             }
             return _values;
         }
-    }
-
-    private sealed class View(VideoFeaturizerMapping owner, IDataView source, DataViewSchema schema) : IDataView
-    {
-        public bool CanShuffle => source.CanShuffle;
-
-        public DataViewSchema Schema => schema;
-
-        public long? GetRowCount() => source.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return new Cursor(owner, source.GetRowCursor(owner.Dependencies(source.Schema, needed), rand), schema, needed);
-        }
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return [.. source.GetRowCursorSet(owner.Dependencies(source.Schema, needed), n, rand)
-                .Select(cursor => (DataViewRowCursor)new Cursor(owner, cursor, schema, needed))];
-        }
-    }
-
-    private sealed class Cursor : ForwardingCursor, IFrameRangeCursor
-    {
-        private readonly DataViewSchema _schema;
-        private readonly HashSet<int> _active;
-        private readonly CurrentRow _current;
-
-        public Cursor(VideoFeaturizerMapping owner, DataViewRowCursor source, DataViewSchema schema, DataViewSchema.Column[] needed)
-            : base(source)
-        {
-            _schema = schema;
-            _active = [.. needed.Select(c => c.Index)];
-            _current = new CurrentRow(owner, source);
-        }
-
-        public override DataViewSchema Schema => _schema;
-
-        public override long Position => Source.Position;
-
-        public override bool MoveNext() => Source.MoveNext();
-
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count ? Source.IsColumnActive(Source.Schema[column.Index]) : _active.Contains(column.Index);
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count
-                ? Source.GetGetter<TValue>(Source.Schema[column.Index])
-                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - Source.Schema.Count);
-
-        public IFrameRangeReader? OpenFrames(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count ? SourceFrames(column) : _current.OpenFrames(column.Index - Source.Schema.Count);
     }
 
     private sealed class Mapper(VideoFeaturizerMapping owner, DataViewSchema input, DataViewSchema output) : IRowToRowMapper
@@ -240,7 +191,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
             column.Index < source.Schema.Count
                 ? source.GetGetter<TValue>(source.Schema[column.Index])
-                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - source.Schema.Count);
+                : _current.GetGetter<TValue>(column, column.Index - source.Schema.Count);
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
     }
