@@ -147,6 +147,27 @@ public sealed class FeaturizerStreamingTests
         }
     }
 
+    [TestMethod]
+    public void FitCrossValidation_FilledCache_StreamsTrainingFoldsAndReadsHeldOutVideosWhole()
+    {
+        Fill();
+        var data = Data();
+        using var faces = _ml.Transforms.FeaturizeFaces(FaceOptions(_cache)).Fit(data);
+        using var audio = _ml.Transforms.FeaturizeAudio(AudioOptions(_cache)).Fit(data);
+        var progress = new ListProgress<SageTrainingProgress>();
+
+        using var model = _ml.Transforms.SageCrossValidation(SageOptions(progress), new SageCrossValidationOptions { FoldCount = 3, Selection = SageFoldSelection.Average })
+            .Fit(audio.Transform(faces.Transform(data)));
+
+        // Three folds of one video each: every epoch trains on two videos a clip at a time and scores the third whole.
+        var epochs = progress.Reports.Count;
+        Assert.IsGreaterThanOrEqualTo(3, epochs, "epochs over the three folds");
+        foreach (var (name, cached) in new[] { ("faces", ((ICacheableFeaturizer)faces).Cached), ("audio", ((ICacheableFeaturizer)audio).Cached) })
+        {
+            Assert.AreEqual((2L * epochs, (long)epochs, 0L), (cached.Streamed, cached.WholeReads, cached.Computations), $"{name}: streamed, read whole, computed");
+        }
+    }
+
     /// <summary>Fills the cache with both featurisers, as <c>featurize</c> does, and checks that it computed every video.</summary>
     private void Fill()
     {
