@@ -35,7 +35,9 @@ public sealed class SageAudioFeaturizerEstimator : IEstimator<SageAudioFeaturize
                 (video, frameCount) => new VideoFeatures(frameCount, featurizer.FeatureSize, featurizer.Featurize(video, frameCount), 0, []),
                 featurizer.FeatureSize, extraChannels: 0);
             var mapping = new VideoFeaturizerMapping(_options.VideoFileColumnName, _options.FrameCountColumnName, [_options.OutputColumnName],
-                (video, frameCount) => [cached.Featurize(video, frameCount).Values]);
+                (video, frameCount) => [cached.Featurize(video, frameCount).Values],
+                // A filled cache is read a clip at a time in training.
+                (video, frameCount) => cached.TryOpen(video, frameCount) is { } stored ? new StoredOutputs(stored, []) : null);
             return new SageAudioFeaturizerTransformer(mapping, featurizer, cached, _options);
         }
         catch

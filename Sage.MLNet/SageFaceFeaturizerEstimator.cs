@@ -44,7 +44,9 @@ public sealed class SageFaceFeaturizerEstimator : IEstimator<SageFaceFeaturizerT
                 {
                     var features = cached.Featurize(faces, frameCount);
                     return [features.Values, features.Extra];
-                });
+                },
+                // A filled cache is read a clip at a time in training; FaceFound, the file's extra channel, comes along whole.
+                (faces, frameCount) => cached.TryOpen(faces, frameCount) is { } stored ? new StoredOutputs(stored, [stored.Extra]) : null);
             return new SageFaceFeaturizerTransformer(mapping, featurizer, cached, _options);
         }
         catch

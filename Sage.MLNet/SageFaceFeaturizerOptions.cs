@@ -70,6 +70,8 @@ public sealed class SageFaceFeaturizerOptions
     /// When set, each video is read from <c>&lt;CacheFolder&gt;/faces-&lt;featurizerKey&gt;/&lt;videoKey&gt;.features</c> when that file
     /// exists and is intact, and computed and written there otherwise. Changing the encoder file, image size, pixel options or <see cref="EmptyFolderIsError"/>, or touching a crop, misses.
     /// See <see cref="SageFeatureCache"/> for the keys and for filling the cache in shards.
+    /// When these rows feed <see cref="SageCatalog.Sage(Microsoft.ML.TransformsCatalog, SageOptions)"/> directly, a cached video is trained on a clip at a time, read
+    /// straight from its file (its hash still checked), so training memory does not follow the video's length.
     /// </remarks>
     public string? CacheFolder { get; set; }
 

@@ -159,7 +159,7 @@ public static class SageFeatureCache
                     cached.ComputeAndStore(source, frameCount, null);
                     Frames += frameCount;
                 }
-                else if (cached.TryRead(path, frameCount) is not null)
+                else if (cached.IsIntact(path, frameCount))
                 {
                     Hits++;
                     Frames += frameCount;
@@ -172,7 +172,7 @@ public static class SageFeatureCache
                         return false;
                     }
                     // The owner of an earlier claim may have finished between the read above and the claim.
-                    if (cached.TryRead(path, frameCount) is not null)
+                    if (cached.IsIntact(path, frameCount))
                     {
                         Hits++;
                     }

@@ -1,7 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Google.Protobuf;
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Onnx;
+using Sage.MLNet.Data;
+using Sage.MLNet.Export;
 using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Samples.Reports;
 
@@ -10,7 +15,8 @@ namespace Sage.MLNet.Samples.Benchmarks;
 /// <summary>
 /// The <c>full-size</c> command of the benchmark program: writes a feature cache shaped like Aff-Wild2 (594 videos, about 2 million
 /// frames) of synthetic features, then trains one epoch streaming from it in a fresh process and prints frames/s,
-/// epoch time and that process's peak memory.
+/// epoch time and that process's peak memory. With <c>--featurizers</c> the cache is the one the public featurisers fill
+/// and training goes through them (FeaturizeFaces → FeaturizeAudio → Sage), as <c>train --cache</c> does.
 /// </summary>
 internal static class FullSizeBenchmark
 {
@@ -27,25 +33,35 @@ internal static class FullSizeBenchmark
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp.", DefaultValueFactory = _ => 2 };
         var folder = new Option<string>("--folder") { Description = "Where to write the cache (deleted afterwards). Default: a new folder under the temporary folder." };
         var wholeVideos = new Option<bool>("--whole-videos") { Description = "Train from an IDataView of whole-video arrays read from the cache (any IDataView's path) instead of the cache's own rows, which the trainer reads a clip at a time." };
+        var featurizers = new Option<bool>("--featurizers")
+        {
+            Description = "Fill the cache where the public featurisers look (empty face folders, placeholder video files, a generated face encoder of width Dv, " +
+                "log-mel with Da / 2 bands) and train through FeaturizeFaces -> FeaturizeAudio -> Sage, as `train --cache` does; with --whole-videos " +
+                "the featurised rows reach the trainer through a plain wrapper that hides the clip-at-a-time path (whole videos from the getters, the path before it).",
+        };
         var trainFrom = new Option<string>("--train-from") { Description = "Internal: train one epoch from this benchmark cache and print the result.", Hidden = true };
         var command = new Command("full-size", "Train one epoch streaming from a feature cache the size of Aff-Wild2 (synthetic features): frames/s, epoch time, peak memory.")
         {
-            visual, audio, videos, frames, quick, threads, folder, wholeVideos, trainFrom,
+            visual, audio, videos, frames, quick, threads, folder, wholeVideos, featurizers, trainFrom,
         };
         command.SetAction(parse =>
         {
-            var (dv, da, n, whole) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads), parse.GetValue(wholeVideos));
+            var (dv, da, n, whole, through) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads), parse.GetValue(wholeVideos), parse.GetValue(featurizers));
+            if (through && da % 2 != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(audio), da, "--featurizers needs an even --audio: log-mel gives 2 values per band");
+            }
             if (parse.GetValue(trainFrom) is { } cache)
             {
-                return Train(cache, dv, da, n, whole);
+                return through ? TrainThroughFeaturizers(cache, dv, da, n, whole) : Train(cache, dv, da, n, whole);
             }
             var quickRun = parse.GetValue(quick);
-            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole);
+            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole, through);
         });
         return command;
     }
 
-    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder, bool wholeVideos)
+    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder, bool wholeVideos, bool throughFeaturizers)
     {
         var lengths = AffWild2Lengths(videos, totalFrames, seed: 1);
         var root = folder ?? Path.Combine(Path.GetTempPath(), $"sage-full-size-{Environment.ProcessId}");
@@ -59,13 +75,26 @@ internal static class FullSizeBenchmark
         Console.WriteLine($"{Machine.Describe()}; {Machine.Load()}.");
         Console.WriteLine($"Full size: {videos} videos, {totalFrames:N0} frames (shortest {lengths.Min():N0}, median {Median(lengths):N0}, longest {lengths.Max():N0}), " +
             $"Dv {visualSize}, Da {audioSize}, {threads} threads; " +
-            (wholeVideos ? "rows of whole-video arrays (LoadFromEnumerable)." : "the cache's own rows, read a clip at a time."));
+            (throughFeaturizers
+                ? wholeVideos
+                    ? "FeaturizeFaces -> FeaturizeAudio -> Sage over the filled cache, clip-at-a-time path hidden (whole videos from the getters)."
+                    : "FeaturizeFaces -> FeaturizeAudio -> Sage over the filled cache (train --cache's path)."
+                : wholeVideos ? "rows of whole-video arrays (LoadFromEnumerable)." : "the cache's own rows, read a clip at a time."));
         try
         {
             var clock = Stopwatch.StartNew();
-            WriteCache(root, lengths, visualSize, audioSize);
+            if (throughFeaturizers)
+            {
+                WriteFeaturizerCache(root, lengths, visualSize, audioSize);
+            }
+            else
+            {
+                WriteCache(lengths, visualSize, audioSize, v => FacesFile(root, v), v => AudioFile(root, v));
+                File.WriteAllLines(Path.Combine(root, "videos.txt"), lengths.Select(l => l.ToString(CultureInfo.InvariantCulture)));
+            }
             Console.WriteLine($"Cache written: {bytes / 1e9:F1} GB in {clock.Elapsed.TotalSeconds:F0} s ({root}).");
             string[] train = ["full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"];
+            train = throughFeaturizers ? [.. train, "--featurizers"] : train;
             Console.WriteLine(ChildProcess.Run(wholeVideos ? [.. train, "--whole-videos"] : train));
             Console.WriteLine($"After the epoch: {Machine.Load()}.");
         }
@@ -114,10 +143,9 @@ internal static class FullSizeBenchmark
         return lengths;
     }
 
-    /// <summary>Writes each video's face and audio features as the cache's own files (hashed, renamed into place) and a list of the videos.</summary>
-    private static void WriteCache(string root, int[] lengths, int visualSize, int audioSize)
+    /// <summary>Writes each video's face and audio features as cache files (hashed, renamed into place) at the paths given.</summary>
+    private static void WriteCache(int[] lengths, int visualSize, int audioSize, Func<int, string> facesFile, Func<int, string> audioFile)
     {
-        Directory.CreateDirectory(root);
         // Feature values come from a pool of random frames at an offset per video: cheap to write, not constant.
         const int Pool = 4099;
         var random = new Random(7);
@@ -137,10 +165,155 @@ internal static class FullSizeBenchmark
             var faceFound = new float[frames];
             faceFound.AsSpan().Fill(1);
             faceFound.AsSpan(frames / 3, frames / 30).Clear();         // about 3 % of frames without a face
-            FeatureCacheFile.Write(FacesFile(root, v), new VideoFeatures(frames, visualSize, visual, 1, faceFound));
-            FeatureCacheFile.Write(AudioFile(root, v), new VideoFeatures(frames, audioSize, audio, 0, []));
+            Directory.CreateDirectory(Path.GetDirectoryName(facesFile(v))!);
+            Directory.CreateDirectory(Path.GetDirectoryName(audioFile(v))!);
+            FeatureCacheFile.Write(facesFile(v), new VideoFeatures(frames, visualSize, visual, 1, faceFound));
+            FeatureCacheFile.Write(audioFile(v), new VideoFeatures(frames, audioSize, audio, 0, []));
         }
+    }
+
+    /// <summary>
+    /// Writes the videos as the featurisers see them (an empty face folder and a placeholder video file each, never decoded:
+    /// the cache holds their features), a face encoder of width Dv, and their features where the fitted featurisers look
+    /// for them, as <c>featurize</c> would have left them.
+    /// </summary>
+    private static void WriteFeaturizerCache(string root, int[] lengths, int visualSize, int audioSize)
+    {
+        Directory.CreateDirectory(root);
         File.WriteAllLines(Path.Combine(root, "videos.txt"), lengths.Select(l => l.ToString(CultureInfo.InvariantCulture)));
+        WriteFaceEncoder(Path.Combine(root, "face-encoder.onnx"), visualSize);
+        var rows = VideoRows(root, lengths).ToArray();
+        foreach (var row in rows)
+        {
+            Directory.CreateDirectory(row.FaceFolder);
+            Directory.CreateDirectory(Path.GetDirectoryName(row.VideoFile)!);
+            File.WriteAllText(row.VideoFile, "placeholder: the feature cache holds this video's audio features\n");
+        }
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(data);
+        using var audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(data);
+        var (facesCache, audioCache) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
+        if ((faces.FeatureSize, audio.FeatureSize) != (visualSize, audioSize))
+        {
+            throw new InvalidOperationException($"the featurisers give {faces.FeatureSize} + {audio.FeatureSize} values per frame, not {visualSize} + {audioSize}");
+        }
+        WriteCache(lengths, visualSize, audioSize,
+            v => facesCache.PathOf(rows[v].FaceFolder, rows[v].FrameCount)!, v => audioCache.PathOf(rows[v].VideoFile, rows[v].FrameCount)!);
+    }
+
+    /// <summary>Writes an ONNX image encoder [N, 3, H, W] → [N, <paramref name="width"/>]: channel means times a fixed random matrix.</summary>
+    private static void WriteFaceEncoder(string path, int width)
+    {
+        var builder = new OnnxGraphBuilder("full-size-faces");
+        builder.AddFloatInput("images", OnnxGraphBuilder.Dim("N"), OnnxGraphBuilder.Dim(3), OnnxGraphBuilder.Dim("H"), OnnxGraphBuilder.Dim("W"));
+        var pooled = builder.Node("Flatten", [builder.Node("GlobalAveragePool", ["images"])], OnnxGraphBuilder.IntAttribute("axis", 1));
+        var random = new Random(3);
+        var weights = builder.Floats("weights", [.. Enumerable.Range(0, 3 * width).Select(_ => random.NextSingle() - 0.5f)], [3, width]);
+        builder.NamedNode("MatMul", [pooled, weights], ["embedding"]);
+        builder.AddFloatOutput("embedding", OnnxGraphBuilder.Dim("N"), OnnxGraphBuilder.Dim(width));
+        var model = new ModelProto { IrVersion = 7, Graph = builder.Graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
+        File.WriteAllBytes(path, model.ToByteArray());
+    }
+
+    private static SageFaceFeaturizerOptions FaceOptions(string root) => new()
+    {
+        EncoderModelPath = Path.Combine(root, "face-encoder.onnx"),
+        EncoderOutputName = "embedding",
+        CacheFolder = Path.Combine(root, "cache"),
+    };
+
+    private static SageAudioFeaturizerOptions AudioOptions(string root, int audioSize) => new()
+    {
+        MelBands = audioSize / 2,
+        CacheFolder = Path.Combine(root, "cache"),
+    };
+
+    /// <summary>The videos' rows as <c>train</c> gives them to the featurisers: where their crops and file are, T and the labels.</summary>
+    private static IEnumerable<VideoRow> VideoRows(string root, int[] lengths)
+    {
+        for (var v = 0; v < lengths.Length; v++)
+        {
+            var (valence, arousal) = Labels(v, lengths[v]);
+            yield return new VideoRow
+            {
+                VideoId = $"video-{v:D4}", FaceFolder = Path.Combine(root, "faces", $"video-{v:D4}"), VideoFile = Path.Combine(root, "videos", $"video-{v:D4}.mp4"),
+                FrameCount = lengths[v], Valence = valence, Arousal = arousal,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Trains one epoch through the public featurisers over the cache of <see cref="WriteFeaturizerCache"/>, as the sample's
+    /// <c>train</c> does (their Transform, then Sage's Fit); with <paramref name="hideRanges"/> the featurised rows pass through
+    /// a plain wrapper first, so the trainer gets whole videos from the getters.
+    /// </summary>
+    private static int TrainThroughFeaturizers(string root, int visualSize, int audioSize, int threads, bool hideRanges)
+    {
+        var lengths = File.ReadAllLines(Path.Combine(root, "videos.txt")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+        var ml = new MLContext(seed: 1);
+        SageTrainingProgress? epoch = null;
+        var options = new SageOptions
+        {
+            VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
+            MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
+        };
+        using var sampler = new MemorySampler();
+        var clock = Stopwatch.StartNew();
+        var videos = ml.Data.LoadFromEnumerable(VideoRows(root, lengths));
+        using var faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(videos);
+        using var audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(videos);
+        var featurized = audio.Transform(faces.Transform(videos));
+        using (ml.Transforms.Sage(options).Fit(hideRanges ? new PlainView(featurized) : featurized))
+        {
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var frames = lengths.Sum(l => (long)l);
+        var (f, a) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
+        Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
+            $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
+        Console.WriteLine($"Videos streamed from the cache / read whole / computed: faces {f.Streamed} / {f.WholeReads} / {f.Computations}, " +
+            $"audio {a.Streamed} / {a.WholeReads} / {a.Computations}.");
+        return 0;
+    }
+
+    /// <summary>Passes rows through unchanged with cursors that offer nothing but getters, as any plain IDataView wrapper does.</summary>
+    private sealed class PlainView(IDataView source) : IDataView
+    {
+        public bool CanShuffle => source.CanShuffle;
+
+        public DataViewSchema Schema => source.Schema;
+
+        public long? GetRowCount() => source.GetRowCount();
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+            new PlainCursor(source.GetRowCursor(columnsNeeded, rand));
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+            [.. source.GetRowCursorSet(columnsNeeded, n, rand).Select(c => (DataViewRowCursor)new PlainCursor(c))];
+
+        private sealed class PlainCursor(DataViewRowCursor source) : ForwardingCursor(source)
+        {
+            public override long Position => Source.Position;
+
+            public override bool MoveNext() => Source.MoveNext();
+        }
+    }
+
+    private sealed class VideoRow
+    {
+        public string VideoId { get; set; } = "";
+
+        public string FaceFolder { get; set; } = "";
+
+        public string VideoFile { get; set; } = "";
+
+        public int FrameCount { get; set; }
+
+        public float[] Valence { get; set; } = [];
+
+        public float[] Arousal { get; set; } = [];
     }
 
     private static string FacesFile(string root, int video) => Path.Combine(root, $"video-{video:D4}.faces{FeatureCacheFile.Extension}");

@@ -47,9 +47,12 @@ internal sealed class BadRowErrorDataView : IDataView
         return inner is InvalidDataException or IOException ? inner : null;
     }
 
-    private sealed class Cursor(DataViewRowCursor source) : ForwardingCursor(source)
+    /// <summary>Passes frame-range reading through (<see cref="IFrameRangeCursor"/>), so featurized rows reach the trainer a clip at a time.</summary>
+    private sealed class Cursor(DataViewRowCursor source) : ForwardingCursor(source), IFrameRangeCursor
     {
         public override long Position => Source.Position;
+
+        public IFrameRangeReader? OpenFrames(DataViewSchema.Column column) => SourceFrames(column);
 
         public override bool MoveNext()
         {

@@ -21,6 +21,13 @@ internal abstract class ForwardingCursor : DataViewRowCursor
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => Source.GetIdGetter();
 
+    /// <summary>
+    /// Opens the source's values of a column (of this cursor's schema, whose first columns are the source's) for frame
+    /// ranges, or null when the source cannot: for a subclass that passes <see cref="IFrameRangeCursor"/> through.
+    /// </summary>
+    protected IFrameRangeReader? SourceFrames(DataViewSchema.Column column) =>
+        Source is IFrameRangeCursor ranges && column.Index < Source.Schema.Count ? ranges.OpenFrames(Source.Schema[column.Index]) : null;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

@@ -39,8 +39,8 @@ internal sealed class SageVideoReader
     /// <param name="shuffle">Shuffles the rows where the data allows it; null reads them in order.</param>
     /// <param name="streamFeatures">
     /// Whether each video's features come as frame-range readers (<see cref="SageVideo.VisualFrames"/>) instead of arrays
-    /// of their own: straight from where they are stored when the cursor allows it (<see cref="IFrameRangeCursor"/>, the
-    /// feature cache's rows), else from the column's buffer, which the next row reuses, instead of a copy. Such a video is
+    /// of their own: straight from where they are stored when the cursor allows it (<see cref="IFrameRangeCursor"/>: the
+    /// feature cache's rows, and the featurizers' rows for videos their cache holds), else from the column's buffer, which the next row reuses, instead of a copy. Such a video is
     /// valid only until the next is asked for: its readers are then completed (a cache file's hash checked) and closed.
     /// </param>
     public IEnumerable<SageVideo> Read(Random? shuffle = null, bool streamFeatures = false)

@@ -15,6 +15,10 @@ namespace Sage.MLNet.Data;
 /// scorer and ML.NET's transforms only read their input). <c>featurize</c> is called from several cursors at once when
 /// ML.NET reads in parallel, so it must be thread-safe. The mapping is never saved: the featurizer transformers that use
 /// it refuse <c>mlContext.Model.Save</c>; a model zip records their settings instead.
+/// <para>With <c>openStored</c>, a cursor also offers its rows' first output as frame ranges (<see cref="IFrameRangeCursor"/>)
+/// when the row's outputs are already stored (a filled feature cache), so the trainer copies each clip from the file and
+/// no whole video is held; it passes the same request for any other column to its input cursor, so that two featurizers
+/// in a row both stream. A row that is not stored gives null there, and the trainer reads it whole from the getters.</para>
 /// </remarks>
 internal sealed class VideoFeaturizerMapping : ITransformer
 {
@@ -24,13 +28,17 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     private readonly string _frameCount;
     private readonly string[] _outputs;
     private readonly Func<string, int, float[][]> _featurize;
+    private readonly Func<string, int, StoredOutputs?>? _openStored;
 
     /// <param name="source">The column naming the video (text).</param>
     /// <param name="frameCount">The column holding T (Int32).</param>
     /// <param name="outputs">The columns added, in the order <paramref name="featurize"/> returns their arrays.</param>
     /// <param name="featurize">Maps a video and T to one array per output column.</param>
-    public VideoFeaturizerMapping(string source, string frameCount, IReadOnlyList<string> outputs, Func<string, int, float[][]> featurize)
+    /// <param name="openStored">Opens a video's outputs where they are stored, or returns null when they are not; null reads every row whole.</param>
+    public VideoFeaturizerMapping(string source, string frameCount, IReadOnlyList<string> outputs, Func<string, int, float[][]> featurize,
+        Func<string, int, StoredOutputs?>? openStored = null)
     {
+        _openStored = openStored;
         _source = source;
         _frameCount = frameCount;
         _outputs = [.. outputs];
@@ -51,7 +59,8 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         return builder.ToSchema();
     }
 
-    public IDataView Transform(IDataView input) => new View(this, input, GetOutputSchema(input.Schema));
+    public IDataView Transform(IDataView input) =>
+        new MappedColumnsView(input, GetOutputSchema(input.Schema), needed => Dependencies(input.Schema, needed), cursor => new CurrentRow(this, cursor));
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
 
@@ -83,15 +92,17 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     }
 
     /// <summary>The featurized outputs of one row at a time; shared by a cursor's or a mapped row's getters.</summary>
-    private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input)
+    private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input) : IMappedColumns
     {
         private ValueGetter<ReadOnlyMemory<char>>? _sourceGetter;
         private ValueGetter<int>? _frameCountGetter;
         private ReadOnlyMemory<char> _sourceValue;
         private float[][] _values = [];
         private long _position = -1;
+        private float[][]? _stored;
+        private long _storedPosition = -1;
 
-        public Delegate Getter<TValue>(DataViewSchema.Column column, int output)
+        public ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column, int output)
         {
             if (typeof(TValue) != typeof(VBuffer<float>))
             {
@@ -99,78 +110,55 @@ internal sealed class VideoFeaturizerMapping : ITransformer
             }
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
-                var values = Values()[output];
+                // Once the row's stored outputs are open, the other outputs come with them instead of a whole read.
+                var values = output > 0 && _storedPosition == input.Position ? _stored![output - 1] : Values()[output];
                 value = new VBuffer<float>(values.Length, values);       // lent, not copied
             };
-            return getter;
+            return (ValueGetter<TValue>)(Delegate)getter;
+        }
+
+        /// <summary>Opens the current row's first output where it is stored; null for another output, or when the row is not stored.</summary>
+        public IFrameRangeReader? OpenFrames(int output)
+        {
+            if (output != 0 || owner._openStored is null)
+            {
+                return null;
+            }
+            var (source, frameCount) = Video();
+            var stored = owner._openStored(source, frameCount);
+            if (stored is null)
+            {
+                return null;
+            }
+            (_stored, _storedPosition) = (stored.Others, input.Position);
+            return stored.Frames;
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private (string Source, int FrameCount) Video()
+        {
+            _sourceGetter ??= input.GetGetter<ReadOnlyMemory<char>>(input.Schema[owner._source]);
+            _frameCountGetter ??= input.GetGetter<int>(input.Schema[owner._frameCount]);
+            _sourceGetter(ref _sourceValue);
+            var frameCount = 0;
+            _frameCountGetter(ref frameCount);
+            return (_sourceValue.ToString(), frameCount);
         }
 
         private float[][] Values()
         {
             if (_position != input.Position)
             {
-                _sourceGetter ??= input.GetGetter<ReadOnlyMemory<char>>(input.Schema[owner._source]);
-                _frameCountGetter ??= input.GetGetter<int>(input.Schema[owner._frameCount]);
-                _sourceGetter(ref _sourceValue);
-                var frameCount = 0;
-                _frameCountGetter(ref frameCount);
+                var (source, frameCount) = Video();
                 _values = [];       // the previous row's arrays are not kept while this one is computed
-                _values = owner._featurize(_sourceValue.ToString(), frameCount);
+                _values = owner._featurize(source, frameCount);
                 _position = input.Position;
             }
             return _values;
         }
-    }
-
-    private sealed class View(VideoFeaturizerMapping owner, IDataView source, DataViewSchema schema) : IDataView
-    {
-        public bool CanShuffle => source.CanShuffle;
-
-        public DataViewSchema Schema => schema;
-
-        public long? GetRowCount() => source.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return new Cursor(owner, source.GetRowCursor(owner.Dependencies(source.Schema, needed), rand), schema, needed);
-        }
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return [.. source.GetRowCursorSet(owner.Dependencies(source.Schema, needed), n, rand)
-                .Select(cursor => (DataViewRowCursor)new Cursor(owner, cursor, schema, needed))];
-        }
-    }
-
-    private sealed class Cursor : ForwardingCursor
-    {
-        private readonly DataViewSchema _schema;
-        private readonly HashSet<int> _active;
-        private readonly CurrentRow _current;
-
-        public Cursor(VideoFeaturizerMapping owner, DataViewRowCursor source, DataViewSchema schema, DataViewSchema.Column[] needed)
-            : base(source)
-        {
-            _schema = schema;
-            _active = [.. needed.Select(c => c.Index)];
-            _current = new CurrentRow(owner, source);
-        }
-
-        public override DataViewSchema Schema => _schema;
-
-        public override long Position => Source.Position;
-
-        public override bool MoveNext() => Source.MoveNext();
-
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count ? Source.IsColumnActive(Source.Schema[column.Index]) : _active.Contains(column.Index);
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count
-                ? Source.GetGetter<TValue>(Source.Schema[column.Index])
-                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - Source.Schema.Count);
     }
 
     private sealed class Mapper(VideoFeaturizerMapping owner, DataViewSchema input, DataViewSchema output) : IRowToRowMapper
@@ -203,7 +191,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
             column.Index < source.Schema.Count
                 ? source.GetGetter<TValue>(source.Schema[column.Index])
-                : (ValueGetter<TValue>)_current.Getter<TValue>(column, column.Index - source.Schema.Count);
+                : _current.GetGetter<TValue>(column, column.Index - source.Schema.Count);
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
     }

@@ -69,7 +69,20 @@ internal sealed class SageWindowedScorer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new BadRowErrorDataView(new ScoredView(this, input, _onnx.GetOutputSchema(input.Schema)));
+        return new BadRowErrorDataView(new MappedColumnsView(input, _onnx.GetOutputSchema(input.Schema),
+            needed => SourceColumns(input.Schema, needed), cursor => new RowScorer(this, cursor)));
+    }
+
+    /// <summary>The source's own columns among <paramref name="needed"/>, plus both features when an output is needed.</summary>
+    private IEnumerable<DataViewSchema.Column> SourceColumns(DataViewSchema source, IReadOnlyList<DataViewSchema.Column> needed)
+    {
+        var columns = needed.Where(c => c.Index < source.Count).Select(c => source[c.Index]).ToList();
+        if (needed.Any(c => c.Index >= source.Count))
+        {
+            columns.Add(source[_visual]);
+            columns.Add(source[_audio]);
+        }
+        return columns;
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
@@ -81,95 +94,8 @@ internal sealed class SageWindowedScorer : ITransformer, IDisposable
         (_onnx as IDisposable)?.Dispose();
     }
 
-    private sealed class ScoredView(SageWindowedScorer scorer, IDataView source, DataViewSchema schema) : IDataView
-    {
-        public bool CanShuffle => source.CanShuffle;
-
-        public DataViewSchema Schema => schema;
-
-        public long? GetRowCount() => source.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return new Cursor(scorer, source.GetRowCursor(SourceColumns(needed), rand), schema, needed);
-        }
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-        {
-            var needed = columnsNeeded.ToArray();
-            return source.GetRowCursorSet(SourceColumns(needed), n, rand)
-                .Select(cursor => (DataViewRowCursor)new Cursor(scorer, cursor, schema, needed))
-                .ToArray();
-        }
-
-        /// <summary>The source's own columns among <paramref name="needed"/>, plus both features when an output is needed.</summary>
-        private IEnumerable<DataViewSchema.Column> SourceColumns(DataViewSchema.Column[] needed)
-        {
-            var count = source.Schema.Count;
-            var columns = needed.Where(c => c.Index < count).Select(c => source.Schema[c.Index]).ToList();
-            if (needed.Any(c => c.Index >= count))
-            {
-                columns.Add(source.Schema[scorer._visual]);
-                columns.Add(source.Schema[scorer._audio]);
-            }
-            return columns;
-        }
-    }
-
-    private sealed class Cursor : ForwardingCursor
-    {
-        private readonly DataViewSchema _schema;
-        private readonly HashSet<int> _active;
-        private readonly Lazy<RowScorer> _scorer;
-
-        public Cursor(SageWindowedScorer owner, DataViewRowCursor source, DataViewSchema schema, DataViewSchema.Column[] needed)
-            : base(source)
-        {
-            _schema = schema;
-            _active = [.. needed.Select(c => c.Index)];
-            _scorer = new Lazy<RowScorer>(() => new RowScorer(owner, source), LazyThreadSafetyMode.None);
-        }
-
-        public override DataViewSchema Schema => _schema;
-
-        public override long Position => Source.Position;
-
-        public override bool MoveNext() => Source.MoveNext();
-
-        public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < Source.Schema.Count ? Source.IsColumnActive(Source.Schema[column.Index]) : _active.Contains(column.Index);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && _scorer.IsValueCreated)
-            {
-                _scorer.Value.Dispose();
-            }
-            base.Dispose(disposing);
-        }
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (column.Index < Source.Schema.Count)
-            {
-                return Source.GetGetter<TValue>(Source.Schema[column.Index]);
-            }
-            var output = _scorer.Value.OutputIndex(column.Name);
-            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
-            {
-                var values = _scorer.Value.Score()[output];
-                var editor = VBufferEditor.Create(ref value, values.Length);
-                values.CopyTo(editor.Values);
-                value = editor.Commit();
-            };
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{typeof(VBuffer<float>)}' for column '{column.Name}'");
-        }
-    }
-
     /// <summary>Scores the current row of a cursor window by window and keeps the result until the cursor moves.</summary>
-    private sealed class RowScorer : IDisposable
+    private sealed class RowScorer : IMappedColumns
     {
         private readonly SageWindowedScorer _owner;
         private readonly DataViewRowCursor _source;
@@ -212,7 +138,21 @@ internal sealed class SageWindowedScorer : ITransformer, IDisposable
             _window.Dispose();
         }
 
-        public int OutputIndex(string name) => Array.IndexOf(_owner._outputs, name);
+        public ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column, int output)
+        {
+            var index = Array.IndexOf(_owner._outputs, column.Name);
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
+            {
+                var values = Score()[index];
+                var editor = VBufferEditor.Create(ref value, values.Length);
+                values.CopyTo(editor.Values);
+                value = editor.Commit();
+            };
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{typeof(VBuffer<float>)}' for column '{column.Name}'");
+        }
+
+        public IFrameRangeReader? OpenFrames(int output) => null;
 
         /// <summary>Returns the outputs of the cursor's current row, each T values, scoring it on first use.</summary>
         public float[][] Score()

@@ -30,3 +30,19 @@ internal sealed class ListProgress<T> : IProgress<T>
 
     public void Report(T value) => Reports.Add(value);
 }
+
+/// <summary>A video's features and labels as arrays in memory, for <c>LoadFromEnumerable</c>.</summary>
+internal sealed class FeatureRow
+{
+    public string VideoId { get; set; } = "";
+
+    public float[] VisualFeatures { get; set; } = [];
+
+    public float[] FaceFound { get; set; } = [];
+
+    public float[] AudioFeatures { get; set; } = [];
+
+    public float[] Valence { get; set; } = [];
+
+    public float[] Arousal { get; set; } = [];
+}

@@ -93,7 +93,7 @@ public sealed class FeatureCacheFileTests
     }
 
     [TestMethod]
-    public void TryRead_WrittenFileLargerThanOneReadPiece_SameValues()
+    public void TryReadAndIsIntact_WrittenFileLargerThanOneReadPiece_SameValuesAndDamageFound()
     {
         // 600 frames × 512 floats: 1.2 MB of floats, so the reader fills the arrays in more than one piece.
         var features = Random(frames: 600, size: 512, extraChannels: 1, seed: 4);
@@ -108,10 +108,13 @@ public sealed class FeatureCacheFileTests
             Assert.IsNotNull(read);
             CollectionAssert.AreEqual(features.Values, read.Values);
             CollectionAssert.AreEqual(features.Extra, read.Extra);
+            Assert.IsTrue(FeatureCacheFile.IsIntact(file, 600, 512, 1), "intact");
+            Assert.IsFalse(FeatureCacheFile.IsIntact(file, 600, 511, 1), "intact, but of another D");
             var bytes = File.ReadAllBytes(file);
             bytes[bytes.Length / 2] ^= 0x04;                     // a flipped bit past the first piece
             File.WriteAllBytes(file, bytes);
             Assert.IsNull(FeatureCacheFile.TryRead(file, 600, 512, 1), "a damaged file reads as absent");
+            Assert.IsFalse(FeatureCacheFile.IsIntact(file, 600, 512, 1), "a damaged file is not intact");
         }
         finally
         {

@@ -163,7 +163,7 @@ public sealed class FeatureCacheRowsTests
         {
             var faces = FeatureCacheFile.TryRead(v.FacesFile, v.Frames, TestData.VisualSize, 1)!;
             var audio = FeatureCacheFile.TryRead(v.AudioFile, v.Frames, TestData.AudioSize, 0)!;
-            return new Row
+            return new FeatureRow
             {
                 VideoId = v.VideoId, VisualFeatures = faces.Values, FaceFound = faces.Extra, AudioFeatures = audio.Values,
                 Valence = _labels[v.VideoId].Valence, Arousal = _labels[v.VideoId].Arousal,
@@ -171,21 +171,6 @@ public sealed class FeatureCacheRowsTests
         }).ToArray());
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);
-    }
-
-    private sealed class Row
-    {
-        public string VideoId { get; set; } = "";
-
-        public float[] VisualFeatures { get; set; } = [];
-
-        public float[] FaceFound { get; set; } = [];
-
-        public float[] AudioFeatures { get; set; } = [];
-
-        public float[] Valence { get; set; } = [];
-
-        public float[] Arousal { get; set; } = [];
     }
 
     private sealed class Recording(Action<SageTrainingProgress> report) : IProgress<SageTrainingProgress>

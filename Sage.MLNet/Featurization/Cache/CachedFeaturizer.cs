@@ -11,6 +11,8 @@ internal sealed class CachedFeaturizer
     private readonly int _featureSize;
     private readonly int _extraChannels;
     private long _computations;
+    private long _wholeReads;
+    private long _streamed;
 
     /// <param name="folder">The featuriser's cache folder; null caches nothing.</param>
     /// <param name="videoKey">Maps a source (folder or file) and T to the video key, or null when the video cannot be cached (the computation then reports why).</param>
@@ -31,6 +33,12 @@ internal sealed class CachedFeaturizer
     /// <summary>Videos computed (not read from the cache) so far; the encoder runs only for these.</summary>
     public long Computations => Interlocked.Read(ref _computations);
 
+    /// <summary>Videos read whole from the cache (all their features in arrays) so far.</summary>
+    public long WholeReads => Interlocked.Read(ref _wholeReads);
+
+    /// <summary>Videos opened in the cache for reading frame ranges (<see cref="TryOpen"/>) so far.</summary>
+    public long Streamed => Interlocked.Read(ref _streamed);
+
     public VideoFeatures Featurize(string source, int frameCount) => Featurize(source, frameCount, out _);
 
     /// <exception cref="IOException">
@@ -43,6 +51,7 @@ internal sealed class CachedFeaturizer
         var path = PathOf(source, frameCount);
         if (path is not null && TryRead(path, frameCount) is { } cached)
         {
+            Interlocked.Increment(ref _wholeReads);
             hit = true;
             return cached;
         }
@@ -53,6 +62,24 @@ internal sealed class CachedFeaturizer
     /// <summary>Returns the features file of a video, or null without a cache folder or when the video has no key.</summary>
     public string? PathOf(string source, int frameCount) =>
         Folder is not null && frameCount >= 0 && _videoKey(source, frameCount) is { } key ? Folder.PathOf(key) : null;
+
+    /// <summary>
+    /// Opens a video's cached features for reading frame ranges, or returns null when they are not cached (no cache folder,
+    /// no key, no file, or a file of another shape): the caller then featurises it whole, which computes and stores it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is there but cannot be read; the message names it.</exception>
+    public FeatureCacheRangeReader? TryOpen(string source, int frameCount)
+    {
+        if (PathOf(source, frameCount) is not { } path || FeatureCacheRangeReader.TryOpen(path, frameCount, _featureSize, _extraChannels) is not { } reader)
+        {
+            return null;
+        }
+        Interlocked.Increment(ref _streamed);
+        return reader;
+    }
+
+    /// <summary>Returns whether <paramref name="path"/> holds this featuriser's intact features of the video, reading it a megabyte at a time.</summary>
+    public bool IsIntact(string path, int frameCount) => FeatureCacheFile.IsIntact(path, frameCount, _featureSize, _extraChannels);
 
     /// <summary>Returns the features in <paramref name="path"/>, or null when the file is missing, damaged or of another shape.</summary>
     public VideoFeatures? TryRead(string path, int frameCount) => FeatureCacheFile.TryRead(path, frameCount, _featureSize, _extraChannels);

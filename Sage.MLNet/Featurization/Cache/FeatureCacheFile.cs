@@ -91,6 +91,50 @@ internal static class FeatureCacheFile
         }
     }
 
+    /// <summary>
+    /// Returns whether the file holds intact features of T, D and C as given (the checks of <see cref="TryRead"/>), reading and
+    /// hashing it a megabyte at a time: no whole-video array, so checking a long video's file costs no memory.
+    /// </summary>
+    public static bool IsIntact(string path, int frameCount, int featureSize, int extraChannels)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            long payload = HeaderSize + 4 * ((long)frameCount * featureSize + (long)frameCount * extraChannels);
+            Span<byte> header = stackalloc byte[HeaderSize];
+            if (stream.Length != payload + HashSize || stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) != HeaderSize
+                || !IsHeader(header, frameCount, featureSize, extraChannels))
+            {
+                return false;
+            }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(header);
+            var piece = new byte[(int)Math.Min(1 << 20, payload - HeaderSize)];
+            for (var left = payload - HeaderSize; left > 0;)
+            {
+                var part = piece.AsSpan(0, (int)Math.Min(piece.Length, left));
+                if (stream.ReadAtLeast(part, part.Length, throwOnEndOfStream: false) != part.Length)
+                {
+                    return false;
+                }
+                hash.AppendData(part);
+                left -= part.Length;
+            }
+            Span<byte> stored = stackalloc byte[HashSize];
+            Span<byte> actual = stackalloc byte[HashSize];
+            if (stream.ReadAtLeast(stored, HashSize, throwOnEndOfStream: false) != HashSize)
+            {
+                return false;
+            }
+            hash.GetHashAndReset(actual);
+            return actual.SequenceEqual(stored);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static VideoFeatures? Decode(byte[] bytes, int frameCount, int featureSize, int extraChannels)
     {
         using var stream = new MemoryStream(bytes, writable: false);

@@ -38,19 +38,42 @@ internal sealed class FeatureCacheRangeReader : IFrameRangeReader
     public float[] Extra { get; }
 
     /// <summary>Opens <paramref name="path"/>; throws an <see cref="InvalidDataException"/> naming it when it is missing or not a features file of T, D and C as given.</summary>
-    public static FeatureCacheRangeReader Open(string path, int frameCount, int featureSize, int extraChannels)
+    public static FeatureCacheRangeReader Open(string path, int frameCount, int featureSize, int extraChannels) =>
+        Open(path, frameCount, featureSize, extraChannels, missingIsNull: false)!;
+
+    /// <summary>
+    /// Opens <paramref name="path"/>, or returns null when it is missing or not a features file of T, D and C as given (a cache
+    /// miss: the caller computes the features, as a whole read would); throws an <see cref="InvalidDataException"/> naming it
+    /// when it cannot be read. Damage within the floats shows only when <see cref="Complete"/> compares the hash.
+    /// </summary>
+    public static FeatureCacheRangeReader? TryOpen(string path, int frameCount, int featureSize, int extraChannels) =>
+        Open(path, frameCount, featureSize, extraChannels, missingIsNull: true);
+
+    private static FeatureCacheRangeReader? Open(string path, int frameCount, int featureSize, int extraChannels, bool missingIsNull)
     {
         SafeFileHandle? file = null;
         FeatureCacheRangeReader? reader = null;
         try
         {
-            file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            try
+            {
+                file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            }
+            catch (Exception e) when (missingIsNull && e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
             long values = (long)frameCount * featureSize, extraCount = (long)frameCount * extraChannels;
             var expected = FeatureCacheFile.HeaderSize + 4 * (values + extraCount) + FeatureCacheFile.HashSize;
             Span<byte> header = stackalloc byte[FeatureCacheFile.HeaderSize];
             if (RandomAccess.GetLength(file) != expected || RandomAccess.Read(file, header, 0) != header.Length
                 || !FeatureCacheFile.IsHeader(header, frameCount, featureSize, extraChannels))
             {
+                if (missingIsNull)
+                {
+                    file.Dispose();
+                    return null;
+                }
                 throw Damaged(path, $"it is not a features file of {frameCount} frames × {featureSize} values and {extraChannels} extra channels");
             }
             var extra = new float[checked((int)extraCount)];

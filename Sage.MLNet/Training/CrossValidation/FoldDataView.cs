@@ -41,11 +41,14 @@ internal sealed class FoldDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
-    private sealed class Cursor(DataViewRowCursor source, Func<int> foldOfCurrentRow, Func<int, bool> keepFold) : ForwardingCursor(source)
+    /// <summary>Passes frame-range reading through (<see cref="IFrameRangeCursor"/>), so a fold's rows reach the trainer a clip at a time when the data's do.</summary>
+    private sealed class Cursor(DataViewRowCursor source, Func<int> foldOfCurrentRow, Func<int, bool> keepFold) : ForwardingCursor(source), IFrameRangeCursor
     {
         private long _position = -1;
 
         public override long Position => _position;
+
+        public IFrameRangeReader? OpenFrames(DataViewSchema.Column column) => SourceFrames(column);
 
         public override bool MoveNext()
         {
