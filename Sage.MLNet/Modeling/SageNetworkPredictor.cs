@@ -7,7 +7,8 @@ namespace Sage.MLNet.Modeling;
 
 /// <summary>
 /// Predicts a whole video of any length with a <see cref="SageNetwork"/> in TorchSharp: cuts it into the
-/// clips of <see cref="ClipPlan"/>, runs them in batches and averages overlapping clips per frame.
+/// clips of <see cref="ClipPlan"/>, runs them in batches and averages overlapping clips per frame. A video read as frame
+/// ranges is read a clip at a time, so only its per-frame outputs are ever whole.
 /// This is the reference the exported ONNX graph must reproduce.
 /// </summary>
 /// <remarks>
@@ -31,8 +32,12 @@ internal sealed class SageNetworkPredictor
     /// <param name="visual">frames × Dv values, frame-major</param>
     /// <param name="audio">frames × Da values, frame-major</param>
     /// <param name="frames">T ≥ 1</param>
-    public SagePrediction Predict(ReadOnlySpan<float> visual, ReadOnlySpan<float> audio, int frames)
+    public SagePrediction Predict(float[] visual, float[] audio, int frames) => Predict(new SageVideo("", frames, visual, audio, null, null));
+
+    /// <summary>Predicts a video whose features come as arrays or, read one clip at a time in ascending order, as frame ranges.</summary>
+    public SagePrediction Predict(SageVideo video)
     {
+        var frames = video.Frames;
         var config = _network.Config;
         int length = config.WindowLength, dv = config.VisualFeatureSize, da = config.AudioFeatureSize;
         var starts = ClipPlan.Starts(frames, length, config.WindowStride);
@@ -57,9 +62,9 @@ internal sealed class SageNetworkPredictor
             {
                 var start = starts[first + b];
                 var valid = Math.Min(length, frames - start);
-                visual.Slice(start * dv, valid * dv).CopyTo(visualBatch[(b * length * dv)..]);
+                video.CopyVisual(start, visualBatch.Slice(b * length * dv, valid * dv));
                 visualBatch.Slice((b * length + valid) * dv, (length - valid) * dv).Clear();
-                audio.Slice(start * da, valid * da).CopyTo(audioBatch[(b * length * da)..]);
+                video.CopyAudio(start, audioBatch.Slice(b * length * da, valid * da));
                 audioBatch.Slice((b * length + valid) * da, (length - valid) * da).Clear();
                 maskBatch.Slice(b * length, valid).Fill(1f);
                 maskBatch.Slice(b * length + valid, length - valid).Clear();

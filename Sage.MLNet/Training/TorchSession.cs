@@ -38,9 +38,10 @@ internal sealed class TorchSession : IDisposable
     {
         var predictor = new SageNetworkPredictor(network, device);
         var evaluator = new CccEvaluator();
-        foreach (var video in reader.Read())
+        // Features come a clip at a time, from the cache files when the rows allow it: no validation video is held whole.
+        foreach (var video in reader.Read(streamFeatures: true))
         {
-            var prediction = predictor.Predict(video.Visual, video.Audio, video.Frames);
+            var prediction = predictor.Predict(video);
             evaluator.AddVideo(prediction.Valence, prediction.Arousal, video.Valence, video.Arousal);
         }
         return evaluator.Result;
