@@ -21,6 +21,12 @@ internal sealed record LiveSocketReply(List<JsonElement> Frames, List<long> Rece
 /// </summary>
 internal static class LiveSocketClient
 {
+    /// <summary>
+    /// The time slice the page (<c>Web/live.html</c>, <c>TIMESLICE_MS</c>) asks its <c>MediaRecorder</c> for, in milliseconds;
+    /// <c>benchmark live-serve</c> cuts its stream the same way by default, and a test checks the page says the same.
+    /// </summary>
+    public const int PageTimeSliceMs = 100;
+
     /// <summary>Sends <paramref name="bytes"/> in <paramref name="pieces"/> messages of equal size spread over <paramref name="seconds"/>.</summary>
     /// <param name="client">An open connection to <c>/live</c>.</param>
     /// <param name="bytes">The stream (WebM, Matroska, MPEG-TS).</param>
@@ -37,20 +43,7 @@ internal static class LiveSocketClient
     /// <param name="sliceSeconds">The recorder's time slice, in seconds.</param>
     public static List<(double SendAt, int End)> TimeSlices(string file, double sliceSeconds)
     {
-        // Each packet's time and byte offset in the file.
-        var start = new ProcessStartInfo("ffprobe", ["-v", "error", "-show_entries", "packet=pts_time,pos", "-of", "csv=p=0", file]) { RedirectStandardOutput = true };
-        using var ffprobe = Process.Start(start) ?? throw new InvalidOperationException("ffprobe could not be started");
-        var packets = new List<(double Time, long Position)>();
-        while (ffprobe.StandardOutput.ReadLine() is { } line)
-        {
-            var fields = line.Split(',');
-            if (fields.Length >= 2 && double.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var time) &&
-                long.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var position))
-            {
-                packets.Add((time, position));
-            }
-        }
-        ffprobe.WaitForExit();
+        var packets = Packets(file);
         packets.Sort((a, b) => a.Position.CompareTo(b.Position));
         var length = new FileInfo(file).Length;
         var pieces = new List<(double SendAt, int End)>();
@@ -63,6 +56,41 @@ internal static class LiveSocketClient
                 return pieces;
             }
         }
+    }
+
+    /// <summary>Returns the moment, in seconds of the stream, at which each video frame of <paramref name="file"/> (in time order) goes out in <paramref name="pieces"/>.</summary>
+    /// <param name="file">The stream the pieces were cut from.</param>
+    /// <param name="pieces">Its pieces, from <see cref="TimeSlices"/>.</param>
+    public static List<(double Time, double SentAt)> FrameSendTimes(string file, List<(double SendAt, int End)> pieces)
+    {
+        var frames = new List<(double Time, double SentAt)>();
+        foreach (var (time, position) in Packets(file, "v:0"))
+        {
+            var piece = pieces.FindIndex(p => position < p.End);
+            frames.Add((time, piece < 0 ? pieces[^1].SendAt : pieces[piece].SendAt));
+        }
+        frames.Sort((a, b) => a.Time.CompareTo(b.Time));
+        return frames;
+    }
+
+    /// <summary>Returns each packet's time and byte offset in <paramref name="file"/>, of the streams <paramref name="streams"/> selects (all when null), as ffprobe lists them.</summary>
+    private static List<(double Time, long Position)> Packets(string file, string? streams = null)
+    {
+        var start = new ProcessStartInfo("ffprobe", ["-v", "error", .. streams is null ? Array.Empty<string>() : ["-select_streams", streams],
+            "-show_entries", "packet=pts_time,pos", "-of", "csv=p=0", file]) { RedirectStandardOutput = true };
+        using var ffprobe = Process.Start(start) ?? throw new InvalidOperationException("ffprobe could not be started");
+        var packets = new List<(double Time, long Position)>();
+        while (ffprobe.StandardOutput.ReadLine() is { } line)
+        {
+            var fields = line.Split(',');
+            if (fields.Length >= 2 && double.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var time) &&
+                long.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var position))
+            {
+                packets.Add((time, position));
+            }
+        }
+        ffprobe.WaitForExit();
+        return packets;
     }
 
     /// <summary>Sends <paramref name="bytes"/> in the <paramref name="pieces"/> of <see cref="TimeSlices"/>, each at its moment of <paramref name="clock"/>.</summary>

@@ -52,14 +52,14 @@ internal static class ServeCommand
         };
         var lookahead = new Option<int>("--lookahead")
         {
-            Description = "Frames after a frame that must arrive before its /live result is sent (more: closer to the offline result, later).",
-            DefaultValueFactory = _ => SageLiveOptions.DefaultLookaheadFrames,
+            Description = $"Frames after a frame that must arrive before its /live result is sent (more: closer to the offline result, later). Default: {LiveSettings.DefaultLookaheadFrames}.",
+            DefaultValueFactory = _ => LiveSettings.DefaultLookaheadFrames,
         };
         var liveQueue = new Option<int>("--live-queue")
         {
-            // A browser sends 250-ms pieces and ffmpeg decodes each at once, holding a few frames back until the next: at 30 fps
-            // about 8 + 3 frames come together, more than the library's default of 8 for a source that gives frames one by one.
-            Description = "Frames of a /live stream that may wait for scoring before the oldest is dropped (a browser's 250-ms piece comes in at once).",
+            // A browser's piece (about 0.1 s, 3-4 frames) is decoded at once, and a stream that was held up in the network
+            // arrives in a burst: more room than the library's default of 8 for a source that gives frames one by one.
+            Description = "Frames of a /live stream that may wait for scoring before the oldest is dropped (a browser's piece of recording comes in at once).",
             DefaultValueFactory = _ => 16,
         };
         var command = new Command("serve", "Serve a model as a web API: POST /predict (multipart field 'video') answers per-frame valence and arousal; /live.html scores a camera live.")

@@ -43,7 +43,7 @@ internal static class PredictionServer
         app.MapGet("/live.html", () => Results.Text(LivePage(), "text/html; charset=utf-8"));
         app.MapGet("/", () => Results.Redirect("/live.html"));
         app.MapGet("/health", () => Results.Json(new HealthResponse("ok", Path.GetFileName(modelPath), gate.Running, gate.Waiting, settings.MaxJobs, settings.QueueLength,
-            streams.Running, settings.Live.Sessions, predictors.Ready)));
+            streams.Running, settings.Live.Sessions, predictors.Ready, settings.Live.LookaheadFrames)));
         return app;
     }
 
@@ -69,5 +69,8 @@ internal static class PredictionServer
     /// <param name="Queue">The most requests that may wait.</param>
     /// <param name="LiveStreams">Streams being scored on <c>/live</c> now.</param>
     /// <param name="LiveSessions">The most streams scored at once.</param>
-    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue, int LiveStreams, int LiveSessions, bool LiveReady);
+    /// <param name="LiveReady">Whether a live predictor is open and warm for the next stream.</param>
+    /// <param name="LiveLookahead">The lookahead <c>/live</c> scores with, in frames.</param>
+    private sealed record HealthResponse(string Status, string Model, int Running, int Waiting, int Jobs, int Queue, int LiveStreams, int LiveSessions, bool LiveReady,
+        int LiveLookahead);
 }
