@@ -53,7 +53,7 @@ internal static class FullSizeBenchmark
             }
             if (parse.GetValue(trainFrom) is { } cache)
             {
-                return through ? TrainThroughFeaturizers(cache, dv, da, n, whole) : Train(cache, dv, da, n, whole);
+                return Train(cache, dv, da, n, whole, through);
             }
             var quickRun = parse.GetValue(quick);
             return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole, through);
@@ -244,40 +244,6 @@ internal static class FullSizeBenchmark
         }
     }
 
-    /// <summary>
-    /// Trains one epoch through the public featurisers over the cache of <see cref="WriteFeaturizerCache"/>, as the sample's
-    /// <c>train</c> does (their Transform, then Sage's Fit); with <paramref name="hideRanges"/> the featurised rows pass through
-    /// a plain wrapper first, so the trainer gets whole videos from the getters.
-    /// </summary>
-    private static int TrainThroughFeaturizers(string root, int visualSize, int audioSize, int threads, bool hideRanges)
-    {
-        var lengths = File.ReadAllLines(Path.Combine(root, "videos.txt")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var ml = new MLContext(seed: 1);
-        SageTrainingProgress? epoch = null;
-        var options = new SageOptions
-        {
-            VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
-            MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
-        };
-        using var sampler = new MemorySampler();
-        var clock = Stopwatch.StartNew();
-        var videos = ml.Data.LoadFromEnumerable(VideoRows(root, lengths));
-        using var faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(videos);
-        using var audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(videos);
-        var featurized = audio.Transform(faces.Transform(videos));
-        using (ml.Transforms.Sage(options).Fit(hideRanges ? new PlainView(featurized) : featurized))
-        {
-        }
-        var seconds = clock.Elapsed.TotalSeconds;
-        var frames = lengths.Sum(l => (long)l);
-        var (f, a) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
-        Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
-            $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
-        Console.WriteLine($"Videos streamed from the cache / read whole / computed: faces {f.Streamed} / {f.WholeReads} / {f.Computations}, " +
-            $"audio {a.Streamed} / {a.WholeReads} / {a.Computations}.");
-        return 0;
-    }
-
     /// <summary>Passes rows through unchanged with cursors that offer nothing but getters, as any plain IDataView wrapper does.</summary>
     private sealed class PlainView(IDataView source) : IDataView
     {
@@ -321,11 +287,14 @@ internal static class FullSizeBenchmark
     private static string AudioFile(string root, int video) => Path.Combine(root, $"video-{video:D4}.audio{FeatureCacheFile.Extension}");
 
     /// <summary>
-    /// Trains one epoch on the rows of <paramref name="root"/>, each read from its files when the trainer reaches it: by
-    /// default the cache's own rows (<see cref="FeatureCacheRows"/>), whose clips the trainer reads straight from the files;
-    /// with <paramref name="wholeVideos"/> an enumerable of whole-video arrays, the path of any other IDataView.
+    /// Trains one epoch on the videos of <paramref name="root"/>, each read from its files when the trainer reaches it: by
+    /// default the cache's own rows (<see cref="FeatureCacheRows"/>), whose clips the trainer reads straight from the files,
+    /// with <paramref name="wholeVideos"/> an enumerable of whole-video arrays, the path of any other IDataView. With
+    /// <paramref name="throughFeaturizers"/>, the rows of the public featurisers over the cache of <see cref="WriteFeaturizerCache"/>
+    /// (their Transform, then Sage's Fit, as the sample's <c>train</c> does), and with <paramref name="wholeVideos"/> as well
+    /// those rows through a plain wrapper that hides the clip-at-a-time path.
     /// </summary>
-    private static int Train(string root, int visualSize, int audioSize, int threads, bool wholeVideos)
+    private static int Train(string root, int visualSize, int audioSize, int threads, bool wholeVideos, bool throughFeaturizers)
     {
         var lengths = File.ReadAllLines(Path.Combine(root, "videos.txt")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
         var ml = new MLContext(seed: 1);
@@ -335,20 +304,48 @@ internal static class FullSizeBenchmark
             VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
             MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
         };
-        var data = wholeVideos
-            ? ml.Data.LoadFromEnumerable(Rows(root, lengths, visualSize, audioSize))
-            : new FeatureCacheRows(
-                [.. lengths.Select((frames, v) => new FeatureCacheVideo($"video-{v:D4}", FacesFile(root, v), AudioFile(root, v), frames))],
-                visualSize, audioSize, video => Labels(int.Parse(video.VideoId.AsSpan(6), CultureInfo.InvariantCulture), video.Frames), options);
         using var sampler = new MemorySampler();
         var clock = Stopwatch.StartNew();
-        using (ml.Transforms.Sage(options).Fit(data))
+        SageFaceFeaturizerTransformer? faces = null;
+        SageAudioFeaturizerTransformer? audio = null;
+        try
         {
+            IDataView data;
+            if (throughFeaturizers)
+            {
+                var videos = ml.Data.LoadFromEnumerable(VideoRows(root, lengths));
+                faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(videos);
+                audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(videos);
+                var featurized = audio.Transform(faces.Transform(videos));
+                data = wholeVideos ? new PlainView(featurized) : featurized;
+            }
+            else
+            {
+                data = wholeVideos
+                    ? ml.Data.LoadFromEnumerable(Rows(root, lengths, visualSize, audioSize))
+                    : new FeatureCacheRows(
+                        [.. lengths.Select((frames, v) => new FeatureCacheVideo($"video-{v:D4}", FacesFile(root, v), AudioFile(root, v), frames))],
+                        visualSize, audioSize, video => Labels(int.Parse(video.VideoId.AsSpan(6), CultureInfo.InvariantCulture), video.Frames), options);
+            }
+            using (ml.Transforms.Sage(options).Fit(data))
+            {
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            var frames = lengths.Sum(l => (long)l);
+            Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
+                $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
+            if (faces is not null && audio is not null)
+            {
+                var (f, a) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
+                Console.WriteLine($"Videos streamed from the cache / read whole / computed: faces {f.Streamed} / {f.WholeReads} / {f.Computations}, " +
+                    $"audio {a.Streamed} / {a.WholeReads} / {a.Computations}.");
+            }
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        var frames = lengths.Sum(l => (long)l);
-        Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
-            $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
+        finally
+        {
+            faces?.Dispose();
+            audio?.Dispose();
+        }
         return 0;
     }
 
