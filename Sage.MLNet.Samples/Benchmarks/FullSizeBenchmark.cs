@@ -14,9 +14,9 @@ namespace Sage.MLNet.Samples.Benchmarks;
 
 /// <summary>
 /// The <c>full-size</c> command of the benchmark program: writes a feature cache shaped like Aff-Wild2 (594 videos, about 2 million
-/// frames) of synthetic features, then trains one epoch streaming from it in a fresh process and prints frames/s,
-/// epoch time and that process's peak memory. With <c>--featurizers</c> the cache is the one the public featurisers fill
-/// and training goes through them (FeaturizeFaces → FeaturizeAudio → Sage), as <c>train --cache</c> does.
+/// frames) of synthetic features where the public featurisers look for it, then trains one epoch in a fresh process through
+/// FeaturizeFaces → FeaturizeAudio → Sage, as <c>train --cache</c> does (clips streamed from the cache files), and prints
+/// frames/s, epoch time and that process's peak memory. With <c>--whole-videos</c> it trains from rows of whole-video arrays instead.
 /// </summary>
 internal static class FullSizeBenchmark
 {
@@ -26,42 +26,40 @@ internal static class FullSizeBenchmark
     public static Command Create()
     {
         var visual = new Option<int>("--visual") { Description = "Dv, visual features per frame (512 for ResNet18, 2048 for ResNet-50).", DefaultValueFactory = _ => 512 };
-        var audio = new Option<int>("--audio") { Description = "Da, audio features per frame (128 for log-mel, 768 for WavLM).", DefaultValueFactory = _ => 128 };
+        var audio = new Option<int>("--audio") { Description = "Da, audio features per frame (128 for log-mel, 768 for WavLM); even (log-mel gives 2 values per band).", DefaultValueFactory = _ => 128 };
         var videos = new Option<int>("--videos") { Description = "Videos in the cache (Aff-Wild2's annotated set has 594).", DefaultValueFactory = _ => 594 };
         var frames = new Option<long>("--frames") { Description = "Frames in all videos together (Aff-Wild2: about 2 million).", DefaultValueFactory = _ => 2_000_000 };
         var quick = new Option<bool>("--short") { Description = "CI size: 24 videos, 60,000 frames (seconds, not minutes)." };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp.", DefaultValueFactory = _ => 2 };
         var folder = new Option<string>("--folder") { Description = "Where to write the cache (deleted afterwards). Default: a new folder under the temporary folder." };
-        var wholeVideos = new Option<bool>("--whole-videos") { Description = "Train from an IDataView of whole-video arrays read from the cache (any IDataView's path) instead of the cache's own rows, which the trainer reads a clip at a time." };
-        var featurizers = new Option<bool>("--featurizers")
+        var wholeVideos = new Option<bool>("--whole-videos")
         {
-            Description = "Fill the cache where the public featurisers look (empty face folders, placeholder video files, a generated face encoder of width Dv, " +
-                "log-mel with Da / 2 bands) and train through FeaturizeFaces -> FeaturizeAudio -> Sage, as `train --cache` does; with --whole-videos " +
-                "the featurised rows reach the trainer through a plain wrapper that hides the clip-at-a-time path (whole videos from the getters, the path before it).",
+            Description = "Train from LoadFromEnumerable rows of whole-video arrays read from the same cache files (any IDataView's path, and the featurisers' before they streamed) " +
+                "instead of through FeaturizeFaces -> FeaturizeAudio -> Sage, whose clips the trainer reads straight from the files.",
         };
         var trainFrom = new Option<string>("--train-from") { Description = "Internal: train one epoch from this benchmark cache and print the result.", Hidden = true };
         var command = new Command("full-size", "Train one epoch streaming from a feature cache the size of Aff-Wild2 (synthetic features): frames/s, epoch time, peak memory.")
         {
-            visual, audio, videos, frames, quick, threads, folder, wholeVideos, featurizers, trainFrom,
+            visual, audio, videos, frames, quick, threads, folder, wholeVideos, trainFrom,
         };
         command.SetAction(parse =>
         {
-            var (dv, da, n, whole, through) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads), parse.GetValue(wholeVideos), parse.GetValue(featurizers));
-            if (through && da % 2 != 0)
+            var (dv, da, n, whole) = (parse.GetValue(visual), parse.GetValue(audio), parse.GetValue(threads), parse.GetValue(wholeVideos));
+            if (da % 2 != 0)
             {
-                throw new ArgumentOutOfRangeException(nameof(audio), da, "--featurizers needs an even --audio: log-mel gives 2 values per band");
+                throw new ArgumentOutOfRangeException(nameof(audio), da, "--audio must be even: the cache is log-mel's, which gives 2 values per band");
             }
             if (parse.GetValue(trainFrom) is { } cache)
             {
-                return through ? TrainThroughFeaturizers(cache, dv, da, n, whole) : Train(cache, dv, da, n, whole);
+                return Train(cache, dv, da, n, whole);
             }
             var quickRun = parse.GetValue(quick);
-            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole, through);
+            return Run(quickRun ? 24 : parse.GetValue(videos), quickRun ? 60_000 : parse.GetValue(frames), dv, da, n, parse.GetValue(folder), whole);
         });
         return command;
     }
 
-    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder, bool wholeVideos, bool throughFeaturizers)
+    private static int Run(int videos, long totalFrames, int visualSize, int audioSize, int threads, string? folder, bool wholeVideos)
     {
         var lengths = AffWild2Lengths(videos, totalFrames, seed: 1);
         var root = folder ?? Path.Combine(Path.GetTempPath(), $"sage-full-size-{Environment.ProcessId}");
@@ -75,26 +73,15 @@ internal static class FullSizeBenchmark
         Console.WriteLine($"{Machine.Describe()}; {Machine.Load()}.");
         Console.WriteLine($"Full size: {videos} videos, {totalFrames:N0} frames (shortest {lengths.Min():N0}, median {Median(lengths):N0}, longest {lengths.Max():N0}), " +
             $"Dv {visualSize}, Da {audioSize}, {threads} threads; " +
-            (throughFeaturizers
-                ? wholeVideos
-                    ? "FeaturizeFaces -> FeaturizeAudio -> Sage over the filled cache, clip-at-a-time path hidden (whole videos from the getters)."
-                    : "FeaturizeFaces -> FeaturizeAudio -> Sage over the filled cache (train --cache's path)."
-                : wholeVideos ? "rows of whole-video arrays (LoadFromEnumerable)." : "the cache's own rows, read a clip at a time."));
+            (wholeVideos
+                ? "rows of whole-video arrays read from the cache files (LoadFromEnumerable)."
+                : "FeaturizeFaces -> FeaturizeAudio -> Sage over the filled cache, clips read from its files (train --cache's path)."));
         try
         {
             var clock = Stopwatch.StartNew();
-            if (throughFeaturizers)
-            {
-                WriteFeaturizerCache(root, lengths, visualSize, audioSize);
-            }
-            else
-            {
-                WriteCache(lengths, visualSize, audioSize, v => FacesFile(root, v), v => AudioFile(root, v));
-                File.WriteAllLines(Path.Combine(root, "videos.txt"), lengths.Select(l => l.ToString(CultureInfo.InvariantCulture)));
-            }
+            WriteFeaturizerCache(root, lengths, visualSize, audioSize);
             Console.WriteLine($"Cache written: {bytes / 1e9:F1} GB in {clock.Elapsed.TotalSeconds:F0} s ({root}).");
             string[] train = ["full-size", "--train-from", root, "--visual", $"{visualSize}", "--audio", $"{audioSize}", "--threads", $"{threads}"];
-            train = throughFeaturizers ? [.. train, "--featurizers"] : train;
             Console.WriteLine(ChildProcess.Run(wholeVideos ? [.. train, "--whole-videos"] : train));
             Console.WriteLine($"After the epoch: {Machine.Load()}.");
         }
@@ -244,63 +231,6 @@ internal static class FullSizeBenchmark
         }
     }
 
-    /// <summary>
-    /// Trains one epoch through the public featurisers over the cache of <see cref="WriteFeaturizerCache"/>, as the sample's
-    /// <c>train</c> does (their Transform, then Sage's Fit); with <paramref name="hideRanges"/> the featurised rows pass through
-    /// a plain wrapper first, so the trainer gets whole videos from the getters.
-    /// </summary>
-    private static int TrainThroughFeaturizers(string root, int visualSize, int audioSize, int threads, bool hideRanges)
-    {
-        var lengths = File.ReadAllLines(Path.Combine(root, "videos.txt")).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var ml = new MLContext(seed: 1);
-        SageTrainingProgress? epoch = null;
-        var options = new SageOptions
-        {
-            VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
-            MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
-        };
-        using var sampler = new MemorySampler();
-        var clock = Stopwatch.StartNew();
-        var videos = ml.Data.LoadFromEnumerable(VideoRows(root, lengths));
-        using var faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(videos);
-        using var audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(videos);
-        var featurized = audio.Transform(faces.Transform(videos));
-        using (ml.Transforms.Sage(options).Fit(hideRanges ? new PlainView(featurized) : featurized))
-        {
-        }
-        var seconds = clock.Elapsed.TotalSeconds;
-        var frames = lengths.Sum(l => (long)l);
-        var (f, a) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
-        Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
-            $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
-        Console.WriteLine($"Videos streamed from the cache / read whole / computed: faces {f.Streamed} / {f.WholeReads} / {f.Computations}, " +
-            $"audio {a.Streamed} / {a.WholeReads} / {a.Computations}.");
-        return 0;
-    }
-
-    /// <summary>Passes rows through unchanged with cursors that offer nothing but getters, as any plain IDataView wrapper does.</summary>
-    private sealed class PlainView(IDataView source) : IDataView
-    {
-        public bool CanShuffle => source.CanShuffle;
-
-        public DataViewSchema Schema => source.Schema;
-
-        public long? GetRowCount() => source.GetRowCount();
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-            new PlainCursor(source.GetRowCursor(columnsNeeded, rand));
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-            [.. source.GetRowCursorSet(columnsNeeded, n, rand).Select(c => (DataViewRowCursor)new PlainCursor(c))];
-
-        private sealed class PlainCursor(DataViewRowCursor source) : ForwardingCursor(source)
-        {
-            public override long Position => Source.Position;
-
-            public override bool MoveNext() => Source.MoveNext();
-        }
-    }
-
     private sealed class VideoRow
     {
         public string VideoId { get; set; } = "";
@@ -316,14 +246,11 @@ internal static class FullSizeBenchmark
         public float[] Arousal { get; set; } = [];
     }
 
-    private static string FacesFile(string root, int video) => Path.Combine(root, $"video-{video:D4}.faces{FeatureCacheFile.Extension}");
-
-    private static string AudioFile(string root, int video) => Path.Combine(root, $"video-{video:D4}.audio{FeatureCacheFile.Extension}");
-
     /// <summary>
-    /// Trains one epoch on the rows of <paramref name="root"/>, each read from its files when the trainer reaches it: by
-    /// default the cache's own rows (<see cref="FeatureCacheRows"/>), whose clips the trainer reads straight from the files;
-    /// with <paramref name="wholeVideos"/> an enumerable of whole-video arrays, the path of any other IDataView.
+    /// Trains one epoch on the videos of <paramref name="root"/> (the cache of <see cref="WriteFeaturizerCache"/>) as the sample's
+    /// <c>train --cache</c> does: the fitted featurisers' Transform into Sage's Fit, which reads each clip straight from the
+    /// cache files; fails unless every video was streamed from the cache. With <paramref name="wholeVideos"/>, from
+    /// LoadFromEnumerable rows of whole-video arrays read from the same files instead: the path of any other IDataView.
     /// </summary>
     private static int Train(string root, int visualSize, int audioSize, int threads, bool wholeVideos)
     {
@@ -335,13 +262,15 @@ internal static class FullSizeBenchmark
             VisualFeatureSize = visualSize, AudioFeatureSize = audioSize, FaceFoundColumnName = FaceFoundColumn,
             MaxEpochs = 1, TrainingThreads = threads, Progress = new Last(p => epoch = p),
         };
-        var data = wholeVideos
-            ? ml.Data.LoadFromEnumerable(Rows(root, lengths, visualSize, audioSize))
-            : new FeatureCacheRows(
-                [.. lengths.Select((frames, v) => new FeatureCacheVideo($"video-{v:D4}", FacesFile(root, v), AudioFile(root, v), frames))],
-                visualSize, audioSize, video => Labels(int.Parse(video.VideoId.AsSpan(6), CultureInfo.InvariantCulture), video.Frames), options);
         using var sampler = new MemorySampler();
         var clock = Stopwatch.StartNew();
+        var videos = ml.Data.LoadFromEnumerable(VideoRows(root, lengths));
+        using var faces = ml.Transforms.FeaturizeFaces(FaceOptions(root)).Fit(videos);
+        using var audio = ml.Transforms.FeaturizeAudio(AudioOptions(root, audioSize)).Fit(videos);
+        var (facesCache, audioCache) = (((ICacheableFeaturizer)faces).Cached, ((ICacheableFeaturizer)audio).Cached);
+        var data = wholeVideos
+            ? ml.Data.LoadFromEnumerable(WholeVideoRows(VideoRows(root, lengths), facesCache, audioCache))
+            : audio.Transform(faces.Transform(videos));
         using (ml.Transforms.Sage(options).Fit(data))
         {
         }
@@ -349,23 +278,31 @@ internal static class FullSizeBenchmark
         var frames = lengths.Sum(l => (long)l);
         Console.WriteLine($"One epoch: {frames:N0} frames in {seconds:F0} s = {frames / seconds:N0} frames/s " +
             $"(the training loop alone: {epoch!.FramesPerSecond:N0} frames/s); {sampler.Summary()}");
+        if (!wholeVideos)
+        {
+            Console.WriteLine($"Videos streamed from the cache / read whole / computed: faces {facesCache.Streamed} / {facesCache.WholeReads} / {facesCache.Computations}, " +
+                $"audio {audioCache.Streamed} / {audioCache.WholeReads} / {audioCache.Computations}.");
+            if ((facesCache.Streamed, facesCache.WholeReads, facesCache.Computations, audioCache.Streamed, audioCache.WholeReads, audioCache.Computations)
+                != (lengths.Length, 0, 0, lengths.Length, 0, 0))
+            {
+                throw new InvalidOperationException($"the featurisers did not stream each of the {lengths.Length} videos once from the benchmark's cache: not the path this benchmark times");
+            }
+        }
         return 0;
     }
 
-    private static IEnumerable<CachedRow> Rows(string root, int[] lengths, int visualSize, int audioSize)
+    /// <summary>The videos' rows with their features read whole from the cache files, one new array per video and column.</summary>
+    private static IEnumerable<CachedRow> WholeVideoRows(IEnumerable<VideoRow> videos, CachedFeaturizer faces, CachedFeaturizer audio)
     {
-        for (var v = 0; v < lengths.Length; v++)
+        foreach (var video in videos)
         {
-            var frames = lengths[v];
-            var faces = FeatureCacheFile.TryRead(FacesFile(root, v), frames, visualSize, 1)
-                ?? throw new InvalidDataException($"benchmark cache file '{FacesFile(root, v)}' is missing or damaged");
-            var audio = FeatureCacheFile.TryRead(AudioFile(root, v), frames, audioSize, 0)
-                ?? throw new InvalidDataException($"benchmark cache file '{AudioFile(root, v)}' is missing or damaged");
-            var (valence, arousal) = Labels(v, frames);
+            var (facesFile, audioFile) = (faces.PathOf(video.FaceFolder, video.FrameCount)!, audio.PathOf(video.VideoFile, video.FrameCount)!);
+            var visual = faces.TryRead(facesFile, video.FrameCount) ?? throw new InvalidDataException($"benchmark cache file '{facesFile}' is missing or damaged");
+            var sound = audio.TryRead(audioFile, video.FrameCount) ?? throw new InvalidDataException($"benchmark cache file '{audioFile}' is missing or damaged");
             yield return new CachedRow
             {
-                VideoId = $"video-{v:D4}", VisualFeatures = faces.Values, FaceFound = faces.Extra, AudioFeatures = audio.Values,
-                Valence = valence, Arousal = arousal,
+                VideoId = video.VideoId, VisualFeatures = visual.Values, FaceFound = visual.Extra, AudioFeatures = sound.Values,
+                Valence = video.Valence, Arousal = video.Arousal,
             };
         }
     }

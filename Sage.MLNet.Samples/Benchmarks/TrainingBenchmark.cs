@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Export;
+using Sage.MLNet.IO;
 using Sage.MLNet.Modeling;
 using Sage.MLNet.Native;
 using Sage.MLNet.Samples.Reports;
@@ -78,9 +79,10 @@ internal static class TrainingBenchmark
         var predictor = new SageNetworkPredictor(network, torch.CPU);
         var names = SageServedModel.Names(options);
         var data = ml.Data.LoadFromEnumerable(served);
+        using var graphFile = TemporaryFile.Write("graph", ".onnx", SageOnnxExporter.Export(network, names));
         using var onnx = ml.Transforms.ApplyOnnxModel(         // as SageTransformer makes it: ONNX Runtime's default session
             [names.PredictedValence, names.PredictedArousal, names.Reliability], [names.VisualFeatures, names.AudioFeatures],
-            new MemoryStream(SageOnnxExporter.Export(network, names))).Fit(data);
+            graphFile.Path).Fit(data);
         void ServeTorch()
         {
             foreach (var row in served)

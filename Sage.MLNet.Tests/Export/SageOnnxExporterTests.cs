@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using Sage.MLNet.Export;
+using Sage.MLNet.IO;
 using Sage.MLNet.Modeling;
 using TorchSharp;
 
@@ -145,10 +146,11 @@ public sealed class SageOnnxExporterTests
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(videos, VariableLengthSchema());
 
+        using var graphFile = TemporaryFile.Write("graph", ".onnx", SageOnnxExporter.Export(network, Names));
         using var transformer = mlContext.Transforms.ApplyOnnxModel(
                 [Names.PredictedValence, Names.PredictedArousal, Names.Reliability],
                 [Names.VisualFeatures, Names.AudioFeatures],
-                new MemoryStream(SageOnnxExporter.Export(network, Names)))
+                graphFile.Path)
             .Fit(data);
         var scores = mlContext.Data.CreateEnumerable<VideoScores>(transformer.Transform(data), reuseRowObject: false).ToArray();
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Sage.MLNet.Data;
 using Sage.MLNet.Export;
+using Sage.MLNet.IO;
 using Sage.MLNet.Modeling;
 using TorchSharp;
 
@@ -63,7 +64,8 @@ public sealed class SageWindowedScorerTests
         var videos = lengths.Select(t => new Video { Visual = Features(t * VisualSize), Audio = Features(t * AudioSize) }).ToArray();
         var data = ml.Data.LoadFromEnumerable(videos, VariableLengthSchema());
         var graph = SageOnnxExporter.Export(network, Names);
-        var onnx = ml.Transforms.ApplyOnnxModel(outputs, [Names.VisualFeatures, Names.AudioFeatures], new MemoryStream(graph)).Fit(data);
+        using var graphFile = TemporaryFile.Write("graph", ".onnx", graph);
+        var onnx = ml.Transforms.ApplyOnnxModel(outputs, [Names.VisualFeatures, Names.AudioFeatures], graphFile.Path).Fit(data);
         var windows = new SageScoringWindows(300, 200, VisualSize, AudioSize, ClipsPerWindow: 2);
         using var windowed = new SageWindowedScorer(onnx, windows, Names.VisualFeatures, Names.AudioFeatures, outputs, ownSession ? graph : null);
 

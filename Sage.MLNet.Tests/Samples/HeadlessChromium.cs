@@ -39,6 +39,9 @@ internal sealed partial class HeadlessChromium : IDisposable
         }
         Directory.CreateDirectory(profile);
         var start = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // chromium is killed at the end, so it never removes what it puts in the temporary folder (its singleton socket's
+        // folder among others): give it one inside the profile, which Dispose deletes.
+        start.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(profile, "tmp")).FullName;
         List<string> arguments = ["--headless=new", "--remote-debugging-port=0", $"--user-data-dir={profile}", "--no-first-run",
             "--no-default-browser-check", "--disable-extensions", "--disable-background-networking", "--mute-audio",
             "--disable-dev-shm-usage"];     // containers often have a small /dev/shm, where chromium would otherwise crash

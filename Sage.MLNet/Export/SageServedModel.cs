@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;
 using Sage.MLNet.Data;
+using Sage.MLNet.IO;
 using Sage.MLNet.Modeling;
 using Sage.MLNet.Persistence;
 
@@ -18,12 +19,14 @@ internal sealed class SageServedModel : IDisposable
     private readonly OnnxTransformer _onnx;
     private readonly SageWindowedScorer _scorer;
     private readonly SageOptions _options;
+    private readonly TemporaryFile _graphFile;
 
-    private SageServedModel(OnnxTransformer onnx, SageWindowedScorer scorer, SageOptions options)
+    private SageServedModel(OnnxTransformer onnx, SageWindowedScorer scorer, SageOptions options, TemporaryFile graphFile)
     {
         _onnx = onnx;
         _scorer = scorer;
         _options = options;
+        _graphFile = graphFile;
     }
 
     /// <summary>Serves one trained network.</summary>
@@ -107,21 +110,38 @@ internal sealed class SageServedModel : IDisposable
     /// <summary>Saves the ONNX graph as ML.NET's OnnxTransformer saves it, so the model loads without this library.</summary>
     public void Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
-    public void Dispose() => _scorer.Dispose();
+    /// <summary>Releases the ONNX Runtime sessions, then deletes the graph's file.</summary>
+    public void Dispose()
+    {
+        _scorer.Dispose();
+        _graphFile.Dispose();
+    }
 
     private static SageServedModel Serve(TransformsCatalog catalog, SageOptions options, SageNetworkConfig config, byte[] graph, IDataView input)
     {
         var names = Names(options);
-        using var graphStream = new MemoryStream(graph, writable: false);
-        var onnx = catalog.ApplyOnnxModel(
-                names.Outputs(config),
-                [names.VisualFeatures, names.AudioFeatures],
-                graphStream, options.GpuDeviceId, options.FallbackToCpu)
-            .Fit(input);     // a trivial estimator: Fit reads only the schema
-        var windows = new SageScoringWindows(config.WindowLength, config.WindowStride, config.VisualFeatureSize, config.AudioFeatureSize);
-        var windowed = new SageWindowedGraph(windows, names.VisualFeatures, names.AudioFeatures, names.Outputs(config));
-        // On the CPU the windows run through the scorer's own session (its arena shrunk after each window); on a GPU through the OnnxTransformer's.
-        return new SageServedModel(onnx, windowed.Serve(onnx, options.GpuDeviceId is null ? graph : null), options);
+        // OnnxTransformer reads its graph from a file for as long as it lives (saving copies the file into the zip). Given a
+        // stream, ML.NET 6 copies it to a temporary file that it never deletes, one per fitted model; given a path, it
+        // leaves the file to its owner, so this model writes the file itself and deletes it when disposed.
+        var graphFile = TemporaryFile.Write("graph", ".onnx", graph);
+        OnnxTransformer? onnx = null;
+        try
+        {
+            onnx = catalog.ApplyOnnxModel(
+                    names.Outputs(config),
+                    [names.VisualFeatures, names.AudioFeatures],
+                    graphFile.Path, options.GpuDeviceId, options.FallbackToCpu)
+                .Fit(input);     // a trivial estimator: Fit reads only the schema
+            var windows = new SageScoringWindows(config.WindowLength, config.WindowStride, config.VisualFeatureSize, config.AudioFeatureSize);
+            var windowed = new SageWindowedGraph(windows, names.VisualFeatures, names.AudioFeatures, names.Outputs(config));
+            // On the CPU the windows run through the scorer's own session (its arena shrunk after each window); on a GPU through the OnnxTransformer's.
+            return new SageServedModel(onnx, windowed.Serve(onnx, options.GpuDeviceId is null ? graph : null), options, graphFile);
+        }
+        catch
+        {
+            onnx?.Dispose();
+            graphFile.Dispose();
+            throw;
+        }
     }
 }

@@ -1,15 +1,18 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Sage.MLNet.Data;
 using Sage.MLNet.Featurization.Cache;
 using Sage.MLNet.Tests.Featurization.Faces;
 using Sage.MLNet.Tests.Media;
+using Sage.MLNet.Training;
 
 namespace Sage.MLNet.Tests.Featurization.Cache;
 
 /// <summary>
 /// The public pipeline FeaturizeFaces → FeaturizeAudio (with a CacheFolder) → Sage, as <c>train --cache</c> builds it: over a
 /// filled cache the trainer reads each clip straight from the cache files (no video's features read whole), with the same
-/// training as from arrays in memory and each file's hash still checked; a video missing from the cache is featurised whole.
+/// training as from arrays in memory, the same clips as copied from those arrays or read from their buffers, and each file's
+/// hash still checked; a video missing from the cache is featurised whole.
 /// </summary>
 [TestClass]
 [DoNotParallelize]
@@ -90,6 +93,43 @@ public sealed class FeaturizerStreamingTests
                     CollectionAssert.AreEqual(whole[i].PredictedArousal, streamed[i].PredictedArousal, $"arousal, video {i}");
                 }
             }
+        }
+    }
+
+    [TestMethod]
+    public void Read_FilledCache_ClipsEqualArraysCopiedAndFromBuffersAndNoVideoReadWhole()
+    {
+        Fill();
+        var data = Data();
+        using var faces = _ml.Transforms.FeaturizeFaces(FaceOptions(_cache)).Fit(data);
+        using var audio = _ml.Transforms.FeaturizeAudio(AudioOptions(_cache)).Fit(data);
+        var options = SageOptions(new ListProgress<SageTrainingProgress>());
+        var shuffler = new ClipShuffler(capacity: 3, 300, 200);
+        var arrays = InMemory();
+
+        var copied = Clips(shuffler, new SageVideoReader(arrays, options, withLabels: true, withFaceFound: true).Read(null));
+        var fromBuffers = Clips(shuffler, new SageVideoReader(arrays, options, withLabels: true, withFaceFound: true).Read(null, streamFeatures: true));
+        var videos = new List<(bool Ranges, int WholeValues)>();
+        var fromFiles = Clips(shuffler, new SageVideoReader(audio.Transform(faces.Transform(data)), options, withLabels: true, withFaceFound: true)
+            .Read(null, streamFeatures: true)
+            .Select(v =>
+            {
+                videos.Add((v.VisualFrames is not null && v.AudioFrames is not null, v.Visual.Length + v.Audio.Length));
+                return v;
+            }));
+
+        Assert.AreEqual(s_frames.Sum(f => ClipPlan.Starts(f, 300, 200).Length), copied.Count, "clips");
+        Assert.AreEqual(copied.Count, fromBuffers.Count, "clips from the buffers");
+        Assert.AreEqual(copied.Count, fromFiles.Count, "clips from the files");
+        for (var i = 0; i < copied.Count; i++)
+        {
+            Assert.AreEqual(copied[i], fromFiles[i], $"clip {i} from the cache files: {copied[i][..Math.Min(60, copied[i].Length)]}");
+            Assert.AreEqual(copied[i], fromBuffers[i], $"clip {i} from the whole-video buffers: {copied[i][..Math.Min(60, copied[i].Length)]}");
+        }
+        CollectionAssert.AreEqual(s_frames.Select(_ => (true, 0)).ToArray(), videos.ToArray(), "every video read as frame ranges, none as arrays");
+        foreach (var (name, cached) in new[] { ("faces", ((ICacheableFeaturizer)faces).Cached), ("audio", ((ICacheableFeaturizer)audio).Cached) })
+        {
+            Assert.AreEqual(((long)s_frames.Length, 0L, 0L), (cached.Streamed, cached.WholeReads, cached.Computations), $"{name}: streamed, read whole, computed");
         }
     }
 
@@ -206,6 +246,15 @@ public sealed class FeaturizerStreamingTests
         Assert.AreEqual(s_frames.Sum() * VisualSize, rows.Sum(r => r.VisualFeatures.Length), "visual values");
         return _ml.Data.LoadFromEnumerable(rows);
     }
+
+    /// <summary>Each clip's name, start and values as text, in the order the shuffler yields them.</summary>
+    private static List<string> Clips(ClipShuffler shuffler, IEnumerable<SageVideo> videos) =>
+        [.. shuffler.Shuffle(videos, new Random(4)).Select(c =>
+        {
+            var f = c.Frames;
+            return $"{c.Name}@{c.Start}:{f.Frames}|{string.Join(",", f.Visual[..(f.Frames * VisualSize)])}|{string.Join(",", f.Audio[..(f.Frames * AudioSize)])}" +
+                $"|{string.Join(",", f.Valence![..f.Frames])}|{string.Join(",", f.Arousal![..f.Frames])}|{string.Join(",", f.FaceFound![..f.Frames])}";
+        })];
 
     private TestData.ScoredRow[] Scores(ITransformer model, IDataView data) =>
         _ml.Data.CreateEnumerable<TestData.ScoredRow>(model.Transform(data), reuseRowObject: false).ToArray();

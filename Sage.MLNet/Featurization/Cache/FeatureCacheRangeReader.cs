@@ -37,19 +37,12 @@ internal sealed class FeatureCacheRangeReader : IFrameRangeReader
     /// <summary>The file's extra channels, [C, T] channel-major (faces: FaceFound), read whole when the file is opened; checked by <see cref="Complete"/>.</summary>
     public float[] Extra { get; }
 
-    /// <summary>Opens <paramref name="path"/>; throws an <see cref="InvalidDataException"/> naming it when it is missing or not a features file of T, D and C as given.</summary>
-    public static FeatureCacheRangeReader Open(string path, int frameCount, int featureSize, int extraChannels) =>
-        Open(path, frameCount, featureSize, extraChannels, missingIsNull: false)!;
-
     /// <summary>
     /// Opens <paramref name="path"/>, or returns null when it is missing or not a features file of T, D and C as given (a cache
     /// miss: the caller computes the features, as a whole read would); throws an <see cref="InvalidDataException"/> naming it
     /// when it cannot be read. Damage within the floats shows only when <see cref="Complete"/> compares the hash.
     /// </summary>
-    public static FeatureCacheRangeReader? TryOpen(string path, int frameCount, int featureSize, int extraChannels) =>
-        Open(path, frameCount, featureSize, extraChannels, missingIsNull: true);
-
-    private static FeatureCacheRangeReader? Open(string path, int frameCount, int featureSize, int extraChannels, bool missingIsNull)
+    public static FeatureCacheRangeReader? TryOpen(string path, int frameCount, int featureSize, int extraChannels)
     {
         SafeFileHandle? file = null;
         FeatureCacheRangeReader? reader = null;
@@ -59,7 +52,7 @@ internal sealed class FeatureCacheRangeReader : IFrameRangeReader
             {
                 file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             }
-            catch (Exception e) when (missingIsNull && e is FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 return null;
             }
@@ -69,12 +62,8 @@ internal sealed class FeatureCacheRangeReader : IFrameRangeReader
             if (RandomAccess.GetLength(file) != expected || RandomAccess.Read(file, header, 0) != header.Length
                 || !FeatureCacheFile.IsHeader(header, frameCount, featureSize, extraChannels))
             {
-                if (missingIsNull)
-                {
-                    file.Dispose();
-                    return null;
-                }
-                throw Damaged(path, $"it is not a features file of {frameCount} frames × {featureSize} values and {extraChannels} extra channels");
+                file.Dispose();
+                return null;
             }
             var extra = new float[checked((int)extraCount)];
             var extraOffset = FeatureCacheFile.HeaderSize + 4 * values;
