@@ -43,15 +43,18 @@ internal sealed partial class FFMpegLiveSource : IDisposable
     private const int MaxSide = 1280;
 
     /// <summary>
-    /// Input options that keep ffmpeg from holding decoded frames back: without them a frame-threaded decoder (VP8, H.264)
-    /// gives a frame only once the next packets have come, which for a stream sent in pieces is the next piece.
+    /// Input options that keep ffmpeg from holding frames back: without them a frame-threaded decoder (VP8, H.264) gives a
+    /// frame only once the next packets have come, which for a stream sent in pieces is the next piece, and a stream that does
+    /// not state its frame rate (a browser's WebM) gives no frame until ffmpeg has seen enough frames to estimate one.
     /// </summary>
     /// <remarks>
-    /// <c>-flags low_delay</c> turns the decoder's frame threading off (its slice threads stay). Measured on WebM cut in 250-ms
-    /// pieces (README, "Live in the browser"): ffmpeg held each frame a whole piece, 252 ms at the median, before these two
-    /// options, and 12 ms after.
+    /// <c>-flags low_delay</c> turns the decoder's frame threading off (its slice threads stay). <c>-fpsprobesize 0</c> skips
+    /// the frame-rate estimate, which nothing here uses (frames pass through with their own times). Measured on WebM cut in
+    /// 250-ms pieces (README, "Live in the browser"): ffmpeg held each frame a whole piece, 252 ms at the median, before these
+    /// options, and 12 ms after; on a recording from Chromium the first frame came 1.7 s after the stream started, and 0.14 s
+    /// after.
     /// </remarks>
-    internal static readonly string[] LowDelayInput = ["-flags", "low_delay"];
+    internal static readonly string[] LowDelayInput = ["-flags", "low_delay", "-fpsprobesize", "0"];
 
     /// <summary>
     /// Options for the raw video output: one encoder thread. ffmpeg's rawvideo encoder is frame-threaded, and with its default

@@ -24,6 +24,12 @@ public sealed partial class LiveLowDelayTests
             LiveServeTests.RunFFMpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=f=300:sample_rate=48000", "-t", "2",
                 "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "25", "-c:a", "libopus", webm);
             var bytes = File.ReadAllBytes(webm);
+            // Chromium's recorder states no frame rate: its video track has no DefaultDuration. ffmpeg writes one; it becomes
+            // a Void element of the same length here, so every other offset stays.
+            var defaultDuration = bytes.AsSpan(0, 4096).IndexOf(new byte[] { 0x23, 0xE3, 0x83, 0x84 });
+            Assert.IsGreaterThan(0, defaultDuration, "ffmpeg wrote no DefaultDuration to remove");
+            new byte[] { 0xEC, 0x86, 0, 0, 0, 0, 0, 0 }.CopyTo(bytes, defaultDuration);
+            File.WriteAllBytes(webm, bytes);
             var pieces = LiveSocketClient.TimeSlices(webm, LiveSocketClient.PageTimeSliceMs / 1000.0);
             var sendAt = LiveSocketClient.FrameSendTimes(webm, pieces).Select(f => f.SentAt).ToList();
             Assert.HasCount(50, sendAt);
