@@ -37,17 +37,19 @@ internal static class TrainingBenchmark
             Description = "Internal: measure peak memory of one training run on this many streamed videos.",
             Hidden = true,
         };
+        var inferenceOnly = new Option<bool>("--inference-only") { Description = "Skip the training speed and memory measurements: time inference only (a short mode)." };
         command.Options.Add(threads);
         command.Options.Add(rounds);
+        command.Options.Add(inferenceOnly);
         command.Options.Add(memoryVideos);
         command.SetAction(parse =>
         {
             var videos = parse.GetValue(memoryVideos);
-            return videos > 0 ? MeasureMemory(videos, parse.GetValue(threads)) : Run(parse.GetValue(threads), Math.Max(1, parse.GetValue(rounds)));
+            return videos > 0 ? MeasureMemory(videos, parse.GetValue(threads)) : Run(parse.GetValue(threads), Math.Max(1, parse.GetValue(rounds)), parse.GetValue(inferenceOnly));
         });
     }
 
-    private static int Run(int threads, int rounds)
+    private static int Run(int threads, int rounds, bool inferenceOnly)
     {
         TorchSharpRuntime.EnsureLoaded();
         torch.set_num_threads(threads);
@@ -61,17 +63,22 @@ internal static class TrainingBenchmark
         // Training: rows held in memory so the timing excludes generating them.
         var trainRows = ml.Data.CreateEnumerable<Row>(
             SyntheticVideoFeatures.Create(ml, 24, VisualSize, AudioSize, minFrames: 900, maxFrames: 1100), reuseRowObject: false).ToList();
-        var epochs = new List<SageTrainingProgress>();
-        options.Progress = new Collect(epochs);
-        using (ml.Transforms.Sage(options).Fit(ml.Data.LoadFromEnumerable(trainRows)))
+        if (!inferenceOnly)
         {
+            var epochs = new List<SageTrainingProgress>();
+            options.Progress = new Collect(epochs);
+            using (ml.Transforms.Sage(options).Fit(ml.Data.LoadFromEnumerable(trainRows)))
+            {
+            }
+            var trainFps = epochs[^1].FramesPerSecond;        // the second epoch: no warm-up inside
+            var torchCeiling = ceiling.TorchGflops();          // right after, under the same load
+            var gflops = trainFps * SageNetworkCost.TrainingFlopsPerFrame(config) / 1e9;
+            Console.WriteLine($"Training:              {trainFps,8:N0} frames/s  {gflops:F0} GFLOP/s = {gflops / torchCeiling:P0} of TorchSharp's {torchCeiling:F0} GFLOP/s matrix product");
         }
-        var trainFps = epochs[^1].FramesPerSecond;        // the second epoch: no warm-up inside
-        var torchCeiling = ceiling.TorchGflops();          // right after, under the same load
-        var gflops = trainFps * SageNetworkCost.TrainingFlopsPerFrame(config) / 1e9;
-        Console.WriteLine($"Training:              {trainFps,8:N0} frames/s  {gflops:F0} GFLOP/s = {gflops / torchCeiling:P0} of TorchSharp's {torchCeiling:F0} GFLOP/s matrix product");
 
         // Inference on whole videos of ~1,000 frames, TorchSharp and ONNX alternating, so load from elsewhere hits both alike.
+        // The ONNX line times what SageTransformer serves on the CPU: the served model, whose windowed scorer runs windows of
+        // clips through a session of its own; the plain OnnxTransformer (ML.NET's default session, one run per video) is for reference.
         var served = trainRows.Take(12).ToList();
         var frames = served.Sum(r => r.VisualFeatures.Length / VisualSize);
         torch.manual_seed(1);
@@ -80,7 +87,8 @@ internal static class TrainingBenchmark
         var names = SageServedModel.Names(options);
         var data = ml.Data.LoadFromEnumerable(served);
         using var graphFile = TemporaryFile.Write("graph", ".onnx", SageOnnxExporter.Export(network, names));
-        using var onnx = ml.Transforms.ApplyOnnxModel(         // as SageTransformer makes it: ONNX Runtime's default session
+        using var servedModel = SageServedModel.FromNetwork(ml.Transforms, options, network, data);
+        using var onnx = ml.Transforms.ApplyOnnxModel(         // ONNX Runtime's default session, one run per whole video
             [names.PredictedValence, names.PredictedArousal, names.Reliability], [names.VisualFeatures, names.AudioFeatures],
             graphFile.Path).Fit(data);
         void ServeTorch()
@@ -90,15 +98,20 @@ internal static class TrainingBenchmark
                 predictor.Predict(row.VisualFeatures, row.AudioFeatures, row.VisualFeatures.Length / VisualSize);
             }
         }
-        void ServeOnnx() => Consume(onnx.Transform(data), names.PredictedValence);
+        void ServeOnnx() => Consume(servedModel.Transform(data), names.PredictedValence);
+        void ServePlain() => Consume(onnx.Transform(data), names.PredictedValence);
         ServeTorch();       // warm-up
         ServeOnnx();
-        Spread torchFps = new(), onnxFps = new(), ratio = new(), torchShare = new(), onnxShare = new(), torchGflops = new(), onnxGflops = new();
+        ServePlain();
+        Spread torchFps = new(), onnxFps = new(), plainFps = new(), ratio = new(), plainRatio = new(), torchShare = new(), onnxShare = new(), torchGflops = new(), onnxGflops = new();
         var flopsPerFrame = SageNetworkCost.ForwardFlopsPerFrame(config) / 1e9;
         for (var round = 0; round < rounds; round++)
         {
             var torchRate = frames / Timed.Seconds(ServeTorch);
             var onnxRate = frames / Timed.Seconds(ServeOnnx);
+            var plainRate = frames / Timed.Seconds(ServePlain);
+            plainFps.Add(plainRate);
+            plainRatio.Add(plainRate / torchRate);
             var (torchMax, onnxMax) = (ceiling.TorchGflops(), ceiling.OnnxGflops());
             torchFps.Add(torchRate);
             onnxFps.Add(onnxRate);
@@ -109,8 +122,13 @@ internal static class TrainingBenchmark
             onnxShare.Add(100 * onnxRate * flopsPerFrame / onnxMax);
         }
         Console.WriteLine($"Inference TorchSharp:  {torchFps} frames/s = {torchShare}% of its matrix product, {torchGflops} GFLOP/s ({rounds} rounds, median (min–max))");
-        Console.WriteLine($"Inference ONNX:        {onnxFps} frames/s = {onnxShare}% of its matrix product, {onnxGflops} GFLOP/s");
+        Console.WriteLine($"Inference ONNX:        {onnxFps} frames/s = {onnxShare}% of its matrix product, {onnxGflops} GFLOP/s (the served model: windowed scorer, own session)");
         Console.WriteLine($"ONNX / TorchSharp:     {ratio.ToString("F2")}× (median of the {rounds} rounds' ratios); {Machine.Load()}");
+        Console.WriteLine($"Plain OnnxTransformer: {plainFps} frames/s, {plainRatio.ToString("F2")}× TorchSharp (reference: ML.NET's default session, one run per video)");
+        if (inferenceOnly)
+        {
+            return 0;
+        }
 
         foreach (var videos in new[] { 100, 1000 })
         {

@@ -134,7 +134,7 @@ internal sealed class SageServedModel : IDisposable
                 .Fit(input);     // a trivial estimator: Fit reads only the schema
             var windows = new SageScoringWindows(config.WindowLength, config.WindowStride, config.VisualFeatureSize, config.AudioFeatureSize);
             var windowed = new SageWindowedGraph(windows, names.VisualFeatures, names.AudioFeatures, names.Outputs(config));
-            // On the CPU the windows run through the scorer's own session (its arena shrunk after each window); on a GPU through the OnnxTransformer's.
+            // On the CPU the windows run through the scorer's own session (its arena shrunk every 8th window); on a GPU through the OnnxTransformer's.
             return new SageServedModel(onnx, windowed.Serve(onnx, options.GpuDeviceId is null ? graph : null), options, graphFile);
         }
         catch

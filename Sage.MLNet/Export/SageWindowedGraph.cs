@@ -21,6 +21,6 @@ internal sealed record SageWindowedGraph(SageScoringWindows Windows, string Visu
 
     /// <summary>Returns <paramref name="onnx"/> served window by window; the result owns it.</summary>
     /// <param name="onnx">The OnnxTransformer serving the graph.</param>
-    /// <param name="graph">The graph's bytes, for windows through a CPU session of the scorer's own whose arena shrinks after each run; null runs them through <paramref name="onnx"/>.</param>
+    /// <param name="graph">The graph's bytes, for windows through a CPU session of the scorer's own whose arena shrinks every 8th run; null runs them through <paramref name="onnx"/>.</param>
     public SageWindowedScorer Serve(ITransformer onnx, byte[]? graph = null) => new(onnx, Windows, Visual, Audio, Outputs, graph);
 }
