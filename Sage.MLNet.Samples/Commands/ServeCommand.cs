@@ -52,8 +52,8 @@ internal static class ServeCommand
         };
         var lookahead = new Option<int>("--lookahead")
         {
-            Description = $"Frames after a frame that must arrive before its /live result is sent (more: closer to the offline result, later). Default: {LiveSettings.DefaultLookaheadFrames}.",
-            DefaultValueFactory = _ => LiveSettings.DefaultLookaheadFrames,
+            Description = $"Frames after a frame that must arrive before its /live result is sent (more: closer to the offline result, later). Default: {SageLiveOptions.DefaultLookaheadFrames}.",
+            DefaultValueFactory = _ => SageLiveOptions.DefaultLookaheadFrames,
         };
         var liveQueue = new Option<int>("--live-queue")
         {

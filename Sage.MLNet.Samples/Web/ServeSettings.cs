@@ -16,17 +16,4 @@ internal sealed record ServeSettings(string Urls, long MaxUploadBytes, int MaxJo
 /// <param name="StallTimeout">How long the stream may go without a message, or ffmpeg without a decoded frame, before it is closed with 1008.</param>
 /// <param name="LookaheadFrames">The live predictor's lookahead, in frames (<see cref="SageLiveOptions.LookaheadFrames"/>).</param>
 /// <param name="QueueFrames">Frames that may wait for the live predictor before the oldest is dropped (<see cref="SageLiveOptions.QueueCapacity"/>).</param>
-internal sealed record LiveSettings(int Sessions, int MaxMessageBytes, TimeSpan StallTimeout, int LookaheadFrames, int QueueFrames)
-{
-    /// <summary>
-    /// The lookahead <c>serve</c> scores a <c>/live</c> stream with unless <c>--lookahead</c> says otherwise, in frames: 8 (0.32 s
-    /// at 25 fps), not the library's 12.
-    /// </summary>
-    /// <remarks>
-    /// A browser's stream reaches the server in recorder pieces (about 0.1 s each), so what the person sees is the lookahead plus
-    /// the piece a frame waits in, decoding and compute. At 12 frames that came to about 0.6 s at the median; at 8 to about
-    /// 0.46 s, within the half second a live view should keep (README, "Live in the browser"). The demo model's results agree
-    /// with offline at CCC 0.980 (valence) and 0.993 (arousal) at 8 frames against 0.983 and 0.993 at 12.
-    /// </remarks>
-    public const int DefaultLookaheadFrames = 8;
-}
+internal sealed record LiveSettings(int Sessions, int MaxMessageBytes, TimeSpan StallTimeout, int LookaheadFrames, int QueueFrames);

@@ -79,7 +79,7 @@ public sealed class ServeTests
         Assert.AreEqual(2, health.GetProperty("jobs").GetInt32());
         Assert.AreEqual(2, health.GetProperty("queue").GetInt32());
         Assert.AreEqual(0, health.GetProperty("running").GetInt32());
-        // Browser streams are scored 8 frames ahead unless --lookahead says otherwise (README, "Live in the browser").
+        // Streams are scored at the library's default lookahead, 8 frames, unless --lookahead says otherwise (README, "Live").
         Assert.AreEqual(8, health.GetProperty("liveLookahead").GetInt32());
     }
 
