@@ -21,11 +21,37 @@ internal interface IMappedColumns : IDisposable
 /// </summary>
 /// <param name="source">The rows mapped.</param>
 /// <param name="schema">The source's schema with the appended columns after its own.</param>
-/// <param name="dependencies">Returns the source columns that the needed columns (of <paramref name="schema"/>) read.</param>
+/// <param name="inputs">The source columns the appended columns are computed from, by name.</param>
 /// <param name="bind">Returns the appended columns of a source cursor's rows.</param>
-internal sealed class MappedColumnsView(IDataView source, DataViewSchema schema,
-    Func<IReadOnlyList<DataViewSchema.Column>, IEnumerable<DataViewSchema.Column>> dependencies, Func<DataViewRowCursor, IMappedColumns> bind) : IDataView
+internal sealed class MappedColumnsView(IDataView source, DataViewSchema schema, IReadOnlyList<string> inputs,
+    Func<DataViewRowCursor, IMappedColumns> bind) : IDataView
 {
+    /// <summary>
+    /// Returns the source columns that <paramref name="needed"/> columns read: the source's own among them, and
+    /// <paramref name="inputs"/> when an appended column (one past the source's) is needed.
+    /// </summary>
+    public static IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema source, IEnumerable<DataViewSchema.Column> needed, IReadOnlyList<string> inputs)
+    {
+        var columns = new List<DataViewSchema.Column>();
+        var mapped = false;
+        foreach (var column in needed)
+        {
+            if (column.Index < source.Count)
+            {
+                columns.Add(source[column.Index]);
+            }
+            else
+            {
+                mapped = true;
+            }
+        }
+        if (mapped)
+        {
+            columns.AddRange(inputs.Select(name => source[name]));
+        }
+        return columns.DistinctBy(c => c.Index);
+    }
+
     public bool CanShuffle => source.CanShuffle;
 
     public DataViewSchema Schema => schema;
@@ -35,13 +61,13 @@ internal sealed class MappedColumnsView(IDataView source, DataViewSchema schema,
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
-        return new Cursor(source.GetRowCursor(dependencies(needed), rand), schema, needed, bind);
+        return new Cursor(source.GetRowCursor(Dependencies(source.Schema, needed, inputs), rand), schema, needed, bind);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
-        return [.. source.GetRowCursorSet(dependencies(needed), n, rand).Select(cursor => (DataViewRowCursor)new Cursor(cursor, schema, needed, bind))];
+        return [.. source.GetRowCursorSet(Dependencies(source.Schema, needed, inputs), n, rand).Select(cursor => (DataViewRowCursor)new Cursor(cursor, schema, needed, bind))];
     }
 
     private sealed class Cursor : ForwardingCursor, IFrameRangeCursor

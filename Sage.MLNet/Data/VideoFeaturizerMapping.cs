@@ -60,7 +60,7 @@ internal sealed class VideoFeaturizerMapping : ITransformer
     }
 
     public IDataView Transform(IDataView input) =>
-        new MappedColumnsView(input, GetOutputSchema(input.Schema), needed => Dependencies(input.Schema, needed), cursor => new CurrentRow(this, cursor));
+        new MappedColumnsView(input, GetOutputSchema(input.Schema), [_source, _frameCount], cursor => new CurrentRow(this, cursor));
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema, GetOutputSchema(inputSchema));
 
@@ -68,28 +68,8 @@ internal sealed class VideoFeaturizerMapping : ITransformer
         throw new NotSupportedException("A featurizer's mapping is never saved: the model zip records its featurizer's settings instead");
 
     /// <summary>The input columns that the needed output columns read: the pass-through ones, and the video's two when an output is needed.</summary>
-    private IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, IEnumerable<DataViewSchema.Column> needed)
-    {
-        var columns = new List<DataViewSchema.Column>();
-        var featurized = false;
-        foreach (var column in needed)
-        {
-            if (column.Index < input.Count)
-            {
-                columns.Add(input[column.Index]);
-            }
-            else
-            {
-                featurized = true;
-            }
-        }
-        if (featurized)
-        {
-            columns.Add(input[_source]);
-            columns.Add(input[_frameCount]);
-        }
-        return columns.DistinctBy(c => c.Index);
-    }
+    private IEnumerable<DataViewSchema.Column> Dependencies(DataViewSchema input, IEnumerable<DataViewSchema.Column> needed) =>
+        MappedColumnsView.Dependencies(input, needed, [_source, _frameCount]);
 
     /// <summary>The featurized outputs of one row at a time; shared by a cursor's or a mapped row's getters.</summary>
     private sealed class CurrentRow(VideoFeaturizerMapping owner, DataViewRow input) : IMappedColumns

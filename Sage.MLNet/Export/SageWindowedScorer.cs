@@ -77,20 +77,8 @@ internal sealed class SageWindowedScorer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new BadRowErrorDataView(new MappedColumnsView(input, _onnx.GetOutputSchema(input.Schema),
-            needed => SourceColumns(input.Schema, needed), cursor => new RowScorer(this, cursor)));
-    }
-
-    /// <summary>The source's own columns among <paramref name="needed"/>, plus both features when an output is needed.</summary>
-    private IEnumerable<DataViewSchema.Column> SourceColumns(DataViewSchema source, IReadOnlyList<DataViewSchema.Column> needed)
-    {
-        var columns = needed.Where(c => c.Index < source.Count).Select(c => source[c.Index]).ToList();
-        if (needed.Any(c => c.Index >= source.Count))
-        {
-            columns.Add(source[_visual]);
-            columns.Add(source[_audio]);
-        }
-        return columns;
+        return new BadRowErrorDataView(new MappedColumnsView(input, _onnx.GetOutputSchema(input.Schema), [_visual, _audio],
+            cursor => new RowScorer(this, cursor)));
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
