@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Sage.MLNet.Data;
 
 namespace Sage.MLNet.Data;
 
