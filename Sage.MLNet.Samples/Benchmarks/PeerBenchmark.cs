@@ -11,8 +11,9 @@ namespace Sage.MLNet.Samples.Benchmarks;
 /// <summary>
 /// The <c>peer</c> command of the benchmark program: training frames/s of the library against the same network in plain PyTorch
 /// (eng/peer/sage_peer.py, eager and TorchScript), each in its own process, one after the other in rounds (PyTorch eager,
-/// the library, PyTorch scripted), on the same shape of data (24 videos of 900 to 1,100 frames, Dv 512, Da 768, clips of 300
-/// every 200, 8 clips a step); prints every round, the medians and the ratios.
+/// the library, PyTorch scripted; every second round in the reverse order, so that neither PyTorch form always runs
+/// first), on the same shape of data (24 videos of 900 to 1,100 frames, Dv 512, Da 768, clips of 300 every 200, 8 clips a
+/// step); prints every round, the medians and the ratios.
 /// </summary>
 internal static partial class PeerBenchmark
 {
@@ -28,7 +29,12 @@ internal static partial class PeerBenchmark
             DefaultValueFactory = _ => "/usr/bin/python3",
         };
         var script = new Option<string>("--peer") { Description = "The PyTorch peer. Default: eng/peer/sage_peer.py of the repository." };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds, each running PyTorch eager, the library and PyTorch scripted once.", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Rounds, each running PyTorch eager, the library and PyTorch scripted once (the other way round in even rounds); "
+                + "PyTorch's runs vary by a quarter from one to the next, so the medians need five or more.",
+            DefaultValueFactory = _ => 5,
+        };
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs in each run (after one warm-up epoch); each run reports their median.", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for both.", DefaultValueFactory = _ => 2 };
         var ours = new Option<bool>("--ours") { Description = "Internal: time the library's training once and print it.", Hidden = true };
@@ -54,9 +60,19 @@ internal static partial class PeerBenchmark
         Spread eager = new(), scripted = new(), library = new(), overEager = new(), overScripted = new();
         for (var round = 1; round <= rounds; round++)
         {
-            var e = Peer(python, peer, "eager", epochs, threads);
-            var l = Ours(epochs, threads);
-            var s = Peer(python, peer, "script", epochs, threads);
+            double e, l, s;
+            if (round % 2 == 1)
+            {
+                e = Peer(python, peer, "eager", epochs, threads);
+                l = Ours(epochs, threads);
+                s = Peer(python, peer, "script", epochs, threads);
+            }
+            else
+            {
+                s = Peer(python, peer, "script", epochs, threads);
+                l = Ours(epochs, threads);
+                e = Peer(python, peer, "eager", epochs, threads);
+            }
             eager.Add(e);
             library.Add(l);
             scripted.Add(s);
