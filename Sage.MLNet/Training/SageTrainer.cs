@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Sage.MLNet.Data;
 using Sage.MLNet.Modeling;
-using Sage.MLNet.Native;
 using Sage.MLNet.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -54,8 +53,6 @@ internal sealed class SageTrainer
 
     private void Fit(SageNetwork network, Device device, TorchSession session, SageVideoReader trainReader, SageVideoReader? validationReader)
     {
-        // Disposed last: the heap is trimmed once the step's buffers, the optimizer's moments and the best weights are freed.
-        using var heap = device.type == DeviceType.CPU ? GlibcHeap.RetainFreedMemory() : null;
         // On the CPU with two threads or more, each step runs the two halves of its batch side by side (see BatchGradients).
         var split = device.type == DeviceType.CPU && session.Threads >= 2 && _options.BatchSize >= 2;
         var threadsPerHalf = Math.Max(1, session.Threads / 2);
